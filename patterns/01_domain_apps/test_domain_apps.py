@@ -1,0 +1,83 @@
+"""Pattern 01: one domain, one app, and dependencies that point one way."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from importlinter.application.use_cases import create_report, read_user_options
+from importlinter.application.user_options import UserOptions
+from importlinter.configuration import configure
+from importlinter.contracts.layers import LayersContract
+from importlinter.contracts.protected import ProtectedContract
+from importlinter.domain.contract import registry
+
+from patterns.kata import RedGreen, said
+
+# import-linter's own wiring, done by its command line when run as `lint-imports`.
+configure()
+registry.register(LayersContract, "layers")
+registry.register(ProtectedContract, "protected")
+
+REPO = Path(__file__).resolve().parents[2]
+NAIVE_TREE = Path(__file__).resolve().parent / "naive"
+DOMAIN_APPS = ["core", "users", "products", "carts", "checkouts", "orders"]
+
+red_green = RedGreen(naive="naive_shop", shop="shop")
+
+
+def broken_contracts(root_package: str) -> list[str]:
+    """Run the project's import-linter contracts (pyproject.toml) over ``root_package``."""
+    options = read_user_options(str(REPO / "pyproject.toml"))
+    rebased = UserOptions(
+        session_options={**options.session_options, "root_packages": [root_package]},
+        contracts_options=[rebase(contract, root_package) for contract in options.contracts_options],
+    )
+    report = create_report(rebased, cache_dir=None)
+    return [
+        f"{contract.name} ({describe(check.metadata)})"
+        for contract, check in report.get_contracts_and_checks()
+        if not check.kept
+    ]
+
+
+def rebase(value, root_package: str):
+    """The same contract, with ``shop`` replaced by another root package."""
+    if isinstance(value, str):
+        return re.sub(r"\bshop(?=\.|\b)", root_package, value)
+    if isinstance(value, list | tuple | set):
+        return type(value)(rebase(item, root_package) for item in value)
+    if isinstance(value, dict):
+        return {key: rebase(item, root_package) for key, item in value.items()}
+    return value
+
+
+def describe(metadata: dict) -> str:
+    """The offending imports of a broken contract, in a few words, in a stable order."""
+    links = [(d["importer"], d["imported"]) for d in metadata.get("invalid_dependencies", [])]
+    for broken in metadata.get("illegal_imports", []):
+        links += [(link["importer"], link["imported"]) for link in broken.illegal_links]
+    return ", ".join(f"{importer} imports {imported}" for importer, imported in sorted(links))
+
+
+@pytest.fixture
+def importable_naive_tree(monkeypatch):
+    monkeypatch.syspath_prepend(str(NAIVE_TREE))
+
+
+@red_green(why="the naive tree's apps import each other's models both ways")
+def test_every_import_contract_is_kept(variant, importable_naive_tree):
+    broken = broken_contracts(variant)
+
+    assert not broken, said(
+        f"checked the import contracts over {variant}", "broken: " + "; ".join(broken), "all kept"
+    )
+
+
+def test_the_shop_is_six_django_apps_one_per_domain():
+    labels = {config.label: config.name for config in apps.get_app_configs()}
+
+    for label in DOMAIN_APPS:
+        assert labels.get(label) == f"shop.{label}", f"shop.{label} is not an installed app"
+        assert (REPO / "shop" / label / "migrations" / "__init__.py").exists()
+

@@ -1,0 +1,82 @@
+"""Pattern 02: a custom user from day one, with email unique whatever its case."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
+
+from patterns.kata import RedGreen, load_naive, said
+
+naive = load_naive(__file__)
+User = get_user_model()
+
+red_green = RedGreen(naive=naive.NaiveUser, shop=User)
+
+
+@pytest.fixture
+def user_model(variant, db):
+    """The variant's model, with a table: the naive one gets a table for this test only."""
+    if variant is not User:
+        with connection.schema_editor() as editor:
+            editor.create_model(variant)  # rolled back with the test's transaction
+    return variant
+
+
+@pytest.mark.postgres(reason="the naive model's table is created inside the test transaction")
+@red_green(why="unique=True compares bytes: a second account in another case is accepted")
+def test_one_account_per_address_whatever_the_letter_case(user_model):
+    user_model.objects.create_user("Ann.Lee@Example.com")
+
+    try:
+        with transaction.atomic():
+            user_model.objects.create_user("ann.lee@example.com")
+        refused = False
+    except IntegrityError:
+        refused = True
+
+    assert refused, said(
+        'created "Ann.Lee@Example.com" then "ann.lee@example.com"',
+        "two accounts",
+        "the database to refuse the second",
+    )
+
+
+@pytest.mark.postgres(reason="the naive model's table is created inside the test transaction")
+@red_green(why="the default natural-key lookup is exact: another case finds nobody")
+def test_login_finds_the_account_whatever_the_letter_case(user_model):
+    ann = user_model.objects.create_user("ann.lee@example.com", password="s3cret-enough")
+
+    try:
+        found = user_model._default_manager.get_by_natural_key("ANN.LEE@example.com")
+    except user_model.DoesNotExist:
+        found = None
+
+    assert found == ann, said('looked up "ANN.LEE@example.com" to log in', found, ann)
+
+
+@pytest.mark.django_db
+def test_a_new_account_is_inactive_until_verified():
+    assert User.objects.create_user("new@example.com", password="s3cret-enough").is_active is False
+
+
+@pytest.mark.django_db
+def test_an_account_created_without_a_password_cannot_log_in_with_one():
+    user = User.objects.create_user("social@example.com")
+
+    assert not user.has_usable_password()
+    assert not user.check_password("")
+
+
+def test_email_is_the_username_and_nothing_else_is_required():
+    assert User.USERNAME_FIELD == "email"
+    assert User.REQUIRED_FIELDS == []
+
+
+def test_the_custom_user_is_in_the_first_migration():
+    """AUTH_USER_MODEL must exist before anything refers to it: swapping it later is surgery."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    first = loader.get_migration("users", "0001_initial")
+
+    created = [op.name for op in first.operations if type(op).__name__ == "CreateModel"]
+    assert "User" in created
+    assert first.initial is True

@@ -1,0 +1,96 @@
+"""Pattern 04: staff are never throttled; nobody else escapes a limit."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings as django_settings
+from django.urls import path
+from rest_framework.response import Response
+from rest_framework.test import APIClient, APIRequestFactory, override_settings
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+from rest_framework.views import APIView
+
+from patterns.kata import RedGreen, load_naive, mount, said
+from shop.users.throttles import AdminExemptUserRateThrottle
+
+naive = load_naive(__file__)
+
+NAIVE = SimpleNamespace(throttle_classes=naive.THROTTLE_CLASSES, num_proxies=naive.NUM_PROXIES)
+SHOP = SimpleNamespace(
+    throttle_classes=[AnonRateThrottle, AdminExemptUserRateThrottle],
+    num_proxies=django_settings.REST_FRAMEWORK["NUM_PROXIES"],
+)
+red_green = RedGreen(naive=NAIVE, shop=SHOP)
+
+pytestmark = pytest.mark.django_db
+LIMIT = 3
+
+
+@pytest.fixture
+def small_rates(monkeypatch):
+    # DRF copies THROTTLE_RATES onto the class at import (encode/django-rest-framework#6030):
+    # override_settings cannot change them, so patch the class.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": f"{LIMIT}/min", "user": f"{LIMIT}/min"})
+
+
+@pytest.fixture
+def client(variant, settings, small_rates):
+    """A tiny endpoint behind the variant's throttles and proxy setting."""
+
+    class Ping(APIView):
+        permission_classes = []
+        throttle_classes = variant.throttle_classes
+
+        def get(self, request):
+            return Response({"pong": True})
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": variant.num_proxies}
+    mount(settings, [path("ping/", Ping.as_view())])
+    return APIClient()
+
+
+@red_green(why="with NUM_PROXIES unset, DRF keys anonymous clients by X-Forwarded-For")
+def test_rotating_x_forwarded_for_does_not_escape_the_anonymous_limit(client):
+    statuses = [
+        client.get("/ping/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(LIMIT + 2)
+    ]
+
+    assert 429 in statuses, said(
+        f"sent {LIMIT + 2} anonymous requests, each with a new X-Forwarded-For",
+        statuses,
+        f"429 after the first {LIMIT}",
+    )
+
+
+@pytest.mark.parametrize("variant", [SHOP], ids=["shop"])
+def test_staff_are_never_throttled(client, client_for, staff_user):
+    staff = client_for(staff_user)
+
+    statuses = {staff.get("/ping/").status_code for _ in range(LIMIT * 3)}
+
+    assert statuses == {200}
+
+
+def test_staff_requests_leave_no_counter_behind(staff_user):
+    """get_cache_key returns None for staff: DRF's documented way to skip a throttle."""
+    request = APIRequestFactory().get("/ping/")
+    request.user = staff_user
+
+    assert AdminExemptUserRateThrottle().get_cache_key(request, view=None) is None
+
+
+@pytest.mark.parametrize("variant", [SHOP], ids=["shop"])
+def test_a_customer_past_the_limit_gets_429_with_retry_after(client, client_for, user):
+    customer = client_for(user)
+    responses = [customer.get("/ping/") for _ in range(LIMIT + 1)]
+
+    assert [r.status_code for r in responses] == [200] * LIMIT + [429]
+    assert int(responses[-1]["Retry-After"]) > 0
+    assert responses[-1].json()["code"] == "throttled"
+
+
+def test_override_settings_does_not_change_throttle_rates():
+    """Why the fixtures patch the class: DRF read the rates once, at import."""
+    with override_settings(REST_FRAMEWORK={"DEFAULT_THROTTLE_RATES": {"anon": "1/day"}}):
+        assert AnonRateThrottle().rate != "1/day"

@@ -1,0 +1,1 @@
+"""The ten patterns: each folder holds a story, a naive variant and the tests."""
