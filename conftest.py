@@ -75,7 +75,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if marker:
             why = marker.kwargs.get("reason", "row locks, constraints and concurrency")
             item.add_marker(
-                pytest.mark.skip(reason=f"needs PostgreSQL ({why}); this run uses {connection.vendor}")
+                pytest.mark.skip(
+                    reason=f"needs PostgreSQL ({why}); this run uses {connection.vendor}"
+                )
             )
 
 
@@ -125,6 +127,7 @@ def unverified_user(db):
 def client_for():
     """``client_for(user)``: an API client sending that user's access token."""
     from rest_framework.test import APIClient
+
     from shop.users.serializers import ActiveUserTokenObtainPairSerializer
 
     def make(user):

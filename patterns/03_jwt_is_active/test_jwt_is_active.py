@@ -99,7 +99,9 @@ def test_simplejwt_already_refuses_inactive_accounts_at_login(view, settings):
     mount(settings, [path("login/", view.as_view())])
     UserFactory(email="new@example.com", unverified=True)
 
-    response = APIClient().post("/login/", {"email": "new@example.com", "password": DEFAULT_PASSWORD})
+    response = APIClient().post(
+        "/login/", {"email": "new@example.com", "password": DEFAULT_PASSWORD}
+    )
 
     assert response.status_code == 401
 
@@ -129,7 +131,9 @@ def test_the_access_token_carries_email_and_staff_claims(settings):
     mount(settings, [path("login/", views.TokenObtainView.as_view())])
     UserFactory(email="boss@example.com", staff=True)
 
-    response = APIClient().post("/login/", {"email": "BOSS@example.com", "password": DEFAULT_PASSWORD})
+    response = APIClient().post(
+        "/login/", {"email": "BOSS@example.com", "password": DEFAULT_PASSWORD}
+    )
 
     access = AccessToken(response.json()["access"])
     assert (access["email"], access["is_staff"]) == ("boss@example.com", True)

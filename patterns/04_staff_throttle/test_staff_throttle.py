@@ -30,7 +30,9 @@ LIMIT = 3
 def small_rates(monkeypatch):
     # DRF copies THROTTLE_RATES onto the class at import (encode/django-rest-framework#6030):
     # override_settings cannot change them, so patch the class.
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": f"{LIMIT}/min", "user": f"{LIMIT}/min"})
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": f"{LIMIT}/min", "user": f"{LIMIT}/min"}
+    )
 
 
 @pytest.fixture

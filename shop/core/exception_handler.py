@@ -33,16 +33,22 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ProtectedError | RestrictedError):
         # DRF maps neither (encode/django-rest-framework#5958): without this, a 500.
         set_rollback()
-        count = len(exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects)
+        count = len(
+            exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        )
         return error_response(
-            f"Cannot delete: referenced by {count} other records.", "protected", status.HTTP_409_CONFLICT
+            f"Cannot delete: referenced by {count} other records.",
+            "protected",
+            status.HTTP_409_CONFLICT,
         )
 
     if isinstance(exc, IntegrityError) and means_conflict(exc):
         set_rollback()
         logger.info("Integrity conflict answered with 409: %s", exc)
         return error_response(
-            "The request conflicts with data that already exists.", "conflict", status.HTTP_409_CONFLICT
+            "The request conflicts with data that already exists.",
+            "conflict",
+            status.HTTP_409_CONFLICT,
         )
 
     if isinstance(exc, OperationalError | InterfaceError):

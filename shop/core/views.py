@@ -25,7 +25,8 @@ class HealthView(APIView):
                 "Health", {"status": serializers.CharField(), "database": serializers.CharField()}
             ),
             503: inline_serializer(
-                "HealthDown", {"status": serializers.CharField(), "database": serializers.CharField()}
+                "HealthDown",
+                {"status": serializers.CharField(), "database": serializers.CharField()},
             ),
         }
     )

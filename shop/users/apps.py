@@ -6,3 +6,8 @@ class UsersConfig(AppConfig):
 
     name = "shop.users"
     label = "users"
+
+    def seed_demo(self, stdout) -> None:
+        from shop.users import demo
+
+        demo.seed(stdout)

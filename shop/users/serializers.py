@@ -25,7 +25,9 @@ class RegisterSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         try:
-            password_validation.validate_password(attrs["password"], user=User(email=attrs["email"]))
+            password_validation.validate_password(
+                attrs["password"], user=User(email=attrs["email"])
+            )
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"password": list(exc.messages)}) from exc
         return attrs

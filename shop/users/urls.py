@@ -5,7 +5,9 @@ from shop.users import views
 urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),
     path("verify-email/", views.VerifyEmailView.as_view(), name="verify-email"),
-    path("resend-verification/", views.ResendVerificationView.as_view(), name="resend-verification"),
+    path(
+        "resend-verification/", views.ResendVerificationView.as_view(), name="resend-verification"
+    ),
     path("token/", views.TokenObtainView.as_view(), name="token-obtain"),
     path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
     path("me/", views.MeView.as_view(), name="me"),

@@ -35,7 +35,10 @@ class RegisterView(AnonymousAPIView):
 
 
 class VerifyEmailView(AnonymousAPIView):
-    @extend_schema(request=VerifyEmailSerializer, responses={200: OpenApiResponse(description="Email verified.")})
+    @extend_schema(
+        request=VerifyEmailSerializer,
+        responses={200: OpenApiResponse(description="Email verified.")},
+    )
     def post(self, request: Request) -> Response:
         serializer = VerifyEmailSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -46,7 +49,9 @@ class VerifyEmailView(AnonymousAPIView):
 class ResendVerificationView(AnonymousAPIView):
     @extend_schema(
         request=ResendVerificationSerializer,
-        responses={202: OpenApiResponse(description="Sent if the address has an unverified account.")},
+        responses={
+            202: OpenApiResponse(description="Sent if the address has an unverified account.")
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = ResendVerificationSerializer(data=request.data)

@@ -19,4 +19,3 @@ def test_health_answers_503_when_the_database_is_unreachable(api_client):
 
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
-
