@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory, Password
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -12,7 +13,8 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"customer{n}@example.com")
     password = Password(DEFAULT_PASSWORD)
     is_active = True
+    email_verified_at = factory.LazyFunction(timezone.now)
 
     class Params:
-        unverified = factory.Trait(is_active=False)
+        unverified = factory.Trait(is_active=False, email_verified_at=None)
         staff = factory.Trait(is_staff=True)

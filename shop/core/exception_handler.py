@@ -75,8 +75,9 @@ def add_code(response: Response, exc: Exception) -> None:
     """DRF answers ``{"detail": ...}`` for request-level errors; the contract adds ``code``."""
     data = response.data
     if isinstance(data, dict) and isinstance(data.get("detail"), str) and "code" not in data:
-        detail = getattr(exc, "detail", None)
-        data["code"] = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        # DRF's ErrorDetail carries the code, also for the Http404 and PermissionDenied
+        # it converted from Django's exceptions (which have none of their own).
+        data["code"] = getattr(data["detail"], "code", None) or "error"
 
 
 def means_conflict(exc: IntegrityError) -> bool:

@@ -10,7 +10,7 @@ from shop.users.tokens import email_verification_token
 
 
 def send_verification_email(*, user_id: int) -> None:
-    user = User.objects.filter(pk=user_id, is_active=False).first()
+    user = User.objects.filter(pk=user_id, email_verified_at__isnull=True).first()
     if user is None:  # verified or deleted before the callback ran: nothing to say
         return
     link = settings.EMAIL_VERIFICATION_URL.format(

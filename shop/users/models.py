@@ -19,13 +19,26 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
-        extra_fields.update(is_staff=True, is_superuser=True, is_active=True)
+        extra_fields.update(
+            is_staff=True, is_superuser=True, is_active=True, email_verified_at=timezone.now()
+        )
         return self.create_user(email, password, **extra_fields)
 
+    def find_by_email(self, email: str) -> "User | None":
+        """The account for ``email``, whatever its letter case.
+
+        "Ann@Example.com" and "ann@example.com" are one person, and the database
+        allows only one of them (see ``User.Meta``). Normalising first lowercases
+        the domain, so international domains match on SQLite too, whose LIKE
+        folds case for ASCII letters only.
+        """
+        return self.filter(email__iexact=self.normalize_email(email)).first()
+
     def get_by_natural_key(self, username: str) -> "User":
-        # Log in whatever the letter case: "Ann@Example.com" and "ann@example.com"
-        # are one person, and the database allows only one of them (see Meta).
-        return self.get(email__iexact=username)
+        user = self.find_by_email(username)
+        if user is None:
+            raise self.model.DoesNotExist(f"No user with email {username!r}.")
+        return user
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -34,6 +47,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254, unique=True)
     # Inactive until the email address is verified (pattern 02/03).
     is_active = models.BooleanField(default=False)
+    # When the address was verified. Verification tokens hash it, so a used link
+    # stays used even if staff later deactivate the account (is_active goes back
+    # to False, and a token hashing only is_active would come back to life).
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 

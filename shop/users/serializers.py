@@ -19,7 +19,7 @@ class RegisterSerializer(serializers.Serializer):
         # ModelSerializer cannot derive a validator from the Lower("email") constraint:
         # without this check a different-case duplicate reaches the database as an
         # IntegrityError instead of a 400.
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.find_by_email(email) is not None:
             raise serializers.ValidationError("A user with this email already exists.")
         return email
 

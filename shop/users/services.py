@@ -4,6 +4,7 @@ from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
@@ -24,8 +25,8 @@ def user_register(*, email: str, password: str) -> User:
 @transaction.atomic
 def user_resend_verification(*, email: str) -> None:
     """Send a fresh link to an unverified account; say nothing either way."""
-    user = User.objects.filter(email__iexact=email, is_active=False).first()
-    if user is not None:
+    user = User.objects.find_by_email(email)
+    if user is not None and user.email_verified_at is None:
         transaction.on_commit(partial(send_verification_email, user_id=user.pk), robust=True)
 
 
@@ -35,7 +36,8 @@ def user_verify_email(*, uid: str, token: str) -> User:
     if user is None or not email_verification_token.check_token(user, token):
         raise InvalidVerificationToken()
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["is_active", "email_verified_at"])
     return user
 
 
@@ -55,12 +57,13 @@ def user_authenticate(*, email: str, password: str) -> User:
     everyone else gets the same "invalid credentials" answer (OWASP's generic
     message), whether or not the address exists.
     """
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.find_by_email(email)
     if user is None:
         make_password(password)  # same cost as a real check: no timing oracle
         raise InvalidCredentials()
     if not user.check_password(password):
         raise InvalidCredentials()
     if not user.is_active:
-        raise EmailNotVerified()
+        # A deactivated account learns nothing more than a wrong password would.
+        raise EmailNotVerified() if user.email_verified_at is None else InvalidCredentials()
     return user

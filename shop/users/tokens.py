@@ -1,24 +1,39 @@
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.utils.crypto import constant_time_compare
+from django.utils.http import base36_to_int
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
     """One-shot email verification tokens.
 
     Django's ``default_token_generator`` is the password-reset generator: a
-    verification token made with it would also reset the password, and since it
-    does not hash ``is_active`` it would keep working after activation. Our own
-    salt keeps the two apart; hashing ``is_active`` makes a token die once used.
+    verification token made with it would also reset the password, and since
+    its hash ignores verification, it would keep working after use. Our own
+    salt keeps the two apart; hashing ``email_verified_at`` makes a token die
+    once used, and stay dead.
     """
 
     key_salt = "shop.users.tokens.EmailVerificationTokenGenerator"
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.timeout = settings.EMAIL_VERIFICATION_TIMEOUT
-
     def _make_hash_value(self, user, timestamp: int) -> str:
-        return f"{user.pk}{user.email}{user.is_active}{timestamp}"
+        return f"{user.pk}{user.email}{user.email_verified_at}{timestamp}"
+
+    def check_token(self, user, token: str | None) -> bool:
+        # Django's check_token measures age against PASSWORD_RESET_TIMEOUT; these
+        # links have their own lifetime, EMAIL_VERIFICATION_TIMEOUT.
+        if not (user and token) or token.count("-") != 1:
+            return False
+        try:
+            timestamp = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        if self._num_seconds(self._now()) - timestamp > settings.EMAIL_VERIFICATION_TIMEOUT:
+            return False
+        return any(
+            constant_time_compare(self._make_token_with_timestamp(user, timestamp, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        )
 
 
 email_verification_token = EmailVerificationTokenGenerator()

@@ -1,0 +1,137 @@
+"""Settings come from the environment (api.md, "Settings, all from the environment").
+
+Settings are read once per process, so the environment is checked in fresh
+``python -c`` processes; each costs about half a second, so there are two.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from shop.settings import cache_from_url, database_from_url
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "SECRET_KEY": settings.SECRET_KEY,
+    "THROTTLE_RATES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+    "NUM_PROXIES": settings.REST_FRAMEWORK["NUM_PROXIES"],
+    "DATABASE": settings.DATABASES["default"],
+    "CACHE": settings.CACHES["default"],
+}))
+"""
+
+
+def run_python(code: str, **env: str | None) -> subprocess.CompletedProcess:
+    """Run ``code`` at the repository root with the shop's settings and ``env`` applied.
+
+    A ``None`` value removes the variable.
+    """
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings"}
+    for name, value in env.items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture(scope="module")
+def settings_from_env() -> dict:
+    """The settings a process sees with every variable set, and no secret key in debug."""
+    result = run_python(
+        PRINT_SETTINGS,
+        DJANGO_DEBUG="true",
+        DJANGO_SECRET_KEY=None,
+        THROTTLE_RATE_ANON="7/min",
+        THROTTLE_RATE_USER="70/hour",
+        THROTTLE_RATE_LOGIN="5/day",
+        NUM_PROXIES="2",
+        DATABASE_URL="sqlite:///x.db",
+        CACHE_URL="redis://localhost:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_start_up_without_a_secret_key_fails_naming_it_when_debug_is_off():
+    result = run_python("import django; django.setup()", DJANGO_DEBUG=None, DJANGO_SECRET_KEY=None)
+
+    assert result.returncode != 0, "the shop started in production mode without a secret key"
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_mode_starts_without_a_secret_key_using_a_dev_key(settings_from_env):
+    assert settings_from_env["DEBUG"] is True
+    assert settings_from_env["SECRET_KEY"].startswith("django-insecure")
+
+
+def test_throttle_rates_are_read_from_the_environment(settings_from_env):
+    assert settings_from_env["THROTTLE_RATES"] == {
+        "anon": "7/min",
+        "user": "70/hour",
+        "login": "5/day",
+    }
+
+
+def test_num_proxies_is_read_from_the_environment(settings_from_env):
+    assert settings_from_env["NUM_PROXIES"] == 2
+
+
+def test_a_sqlite_database_url_gets_immediate_transactions_and_wal(settings_from_env):
+    database = settings_from_env["DATABASE"]
+
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == "x.db"
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+
+
+def test_a_redis_cache_url_selects_djangos_redis_cache(settings_from_env):
+    assert settings_from_env["CACHE"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://localhost:6379/0",
+    }
+
+
+# --- The parsing functions, in process ------------------------------------------------------
+
+
+def test_a_postgres_url_with_a_percent_encoded_socket_directory_gets_that_host():
+    database = database_from_url("postgres://postgres@%2Ftmp%2Fpg/shop")
+
+    assert (database["ENGINE"], database["HOST"], database["NAME"]) == (
+        "django.db.backends.postgresql",
+        "/tmp/pg",
+        "shop",
+    )
+    assert "transaction_mode" not in database.get("OPTIONS", {}), "SQLite options leaked"
+
+
+@pytest.mark.parametrize("url", ["", "locmem://"])
+def test_no_cache_url_means_local_memory(url):
+    assert cache_from_url(url)["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.parametrize("url", ["memcached://localhost:11211", "redis:/oops", "localhost:6379"])
+def test_an_invalid_cache_url_fails_clearly(url):
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL") as caught:
+        cache_from_url(url)
+
+    assert repr(url) in str(caught.value), "the message must show the value it refused"
