@@ -14,7 +14,10 @@ class UserManager(BaseUserManager["User"]):
         user = self.model(email=self.normalize_email(email), **extra_fields)
         # No password means "log in some other way" (a social login, an invite):
         # an unusable password, never an empty one that some check might accept.
-        user.set_password(password)  # None sets an unusable password
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
         user.save(using=self._db)
         return user
 

@@ -74,7 +74,9 @@ class TokenObtainView(LoginThrottled, TokenObtainPairView):
     serializer_class = ActiveUserTokenObtainPairSerializer
 
 
-class TokenRefreshView(LoginThrottled, TokenRefreshView):
+class TokenRefreshView(TokenRefreshView):
+    # Not the login scope: clients refresh every few minutes, and behind one NAT
+    # they would spend everyone's login budget. Refresh gets the default throttles.
     serializer_class = ActiveUserTokenRefreshSerializer
 
 

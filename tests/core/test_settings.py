@@ -70,6 +70,25 @@ def settings_from_env() -> dict:
     return json.loads(result.stdout)
 
 
+def test_defaults_are_the_ones_api_md_lists():
+    names = "THROTTLE_RATE_ANON THROTTLE_RATE_USER THROTTLE_RATE_LOGIN NUM_PROXIES DATABASE_URL CACHE_URL"
+    unset = dict.fromkeys(names.split())
+    result = run_python(PRINT_SETTINGS, DJANGO_DEBUG="true", **unset)
+    assert result.returncode == 0, result.stderr
+    defaults = json.loads(result.stdout)
+
+    assert defaults["NUM_PROXIES"] == 0, (
+        "X-Forwarded-For must be ignored unless proxies are declared"
+    )
+    assert defaults["THROTTLE_RATES"] == {
+        "anon": "100/min",
+        "user": "1000/min",
+        "login": "1000/day",
+    }
+    assert defaults["DATABASE"]["NAME"] == str(REPO_ROOT / "db.sqlite3")
+    assert defaults["CACHE"]["BACKEND"].endswith("LocMemCache")
+
+
 def test_start_up_without_a_secret_key_fails_naming_it_when_debug_is_off():
     result = run_python("import django; django.setup()", DJANGO_DEBUG=None, DJANGO_SECRET_KEY=None)
 

@@ -62,6 +62,17 @@ def test_resend_sends_nothing_to_a_verified_account(resend, user, mailoutbox):
     assert mailoutbox == []
 
 
+def test_resend_sends_nothing_to_a_deactivated_account(resend, user, mailoutbox):
+    """A fresh link would let a banned account verify, and so reactivate, itself."""
+    user.is_active = False  # staff deactivate a verified account
+    user.save(update_fields=["is_active"])
+
+    response = resend(user.email)
+
+    assert response.status_code == 202
+    assert mailoutbox == []
+
+
 def test_resend_sends_nothing_for_an_unknown_address(resend, db, mailoutbox):
     response = resend("nobody@example.com")
 

@@ -135,6 +135,17 @@ def test_token_checks_the_password_before_telling_an_account_is_unverified(
     )
 
 
+def test_token_answers_a_deactivated_account_like_a_wrong_password(api_client, user):
+    """A verified account that staff deactivated is not told to verify its email."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    response = log_in(api_client, user.email)
+
+    assert response.status_code == 401
+    assert response.json() == INVALID_CREDENTIALS
+
+
 def test_token_refuses_every_password_for_an_account_without_a_usable_one(api_client, db):
     ann = User.objects.create_user("ann@example.com", password=None, is_active=True)
     assert ann.password.startswith(UNUSABLE_PASSWORD_PREFIX)

@@ -25,6 +25,10 @@ def test_create_user_without_a_password_sets_an_unusable_one():
     assert ann.check_password("") is False
 
 
+def test_create_user_with_an_empty_password_sets_an_unusable_one():
+    assert User.objects.create_user("ann@example.com", password="").has_usable_password() is False
+
+
 def test_a_new_user_is_inactive_by_default():
     assert User.objects.create_user("ann@example.com", DEFAULT_PASSWORD).is_active is False
 

@@ -127,8 +127,9 @@ def test_a_used_token_stays_used_after_the_account_is_deactivated(
 ):
     """A token works once (api.md), even when staff later deactivate the account.
 
-    The token hashes ``is_active``; deactivating puts it back to False, so the
-    hash matches again and the old link would reactivate a banned account.
+    A token hashing only ``is_active`` would match again once deactivation puts
+    it back to False, and the old link would reactivate a banned account; ours
+    hashes ``email_verified_at``, which deactivation leaves alone.
     """
     body = verification_for(unverified_user)
     assert api_client.post(VERIFY_URL, body, format="json").status_code == 200

@@ -1,0 +1,34 @@
+"""The identity endpoints run a fixed, small number of queries."""
+
+import pytest
+
+from tests.factories import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_me_reads_the_user_once(client_for, user, django_assert_num_queries):
+    client = client_for(user)
+
+    with django_assert_num_queries(1):
+        assert client.get("/api/auth/me/").status_code == 200
+
+
+def test_login_reads_the_user_once(api_client, user, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = api_client.post(
+            "/api/auth/token/", {"email": user.email, "password": DEFAULT_PASSWORD}
+        )
+
+    assert response.status_code == 200
+
+
+def test_register_checks_the_address_then_inserts(api_client, django_assert_num_queries):
+    # SAVEPOINT and RELEASE around the insert are the service's transaction.atomic,
+    # nested in the test's own transaction.
+    with django_assert_num_queries(4):
+        response = api_client.post(
+            "/api/auth/register/", {"email": "new@example.com", "password": "a-long-enough-pass-42"}
+        )
+
+    assert response.status_code == 201
