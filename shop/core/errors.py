@@ -51,3 +51,16 @@ class InvalidVerificationToken(DomainError):
     status_code = 400
     code = "invalid_token"
     default_detail = "This verification link is invalid, expired or already used."
+
+
+# --- Catalogue ------------------------------------------------------------------
+
+
+class StillReferenced(Conflict):
+    """A hard delete refused: other records still point at what would be purged."""
+
+    code = "still_referenced"
+
+    def __init__(self, *, count: int, what: str) -> None:
+        super().__init__(f"Cannot hard-delete: referenced by {count} {what}.")
+        self.count = count

@@ -1,0 +1,53 @@
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from shop.core.serializers import RejectUnknownFieldsMixin
+from shop.products.models import SKU, Product
+
+MAX_SKUS_PER_PRODUCT = 100
+
+
+class SKUSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    code = serializers.CharField(
+        max_length=64,
+        validators=[
+            UniqueValidator(SKU.objects.all(), message="A SKU with this code already exists.")
+        ],
+    )
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    stock = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
+
+    class Meta:
+        model = SKU
+        fields = ["id", "code", "price", "stock"]
+
+
+class SKUUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    stock = serializers.IntegerField(min_value=0, max_value=2_000_000_000, required=False)
+
+
+class ProductSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    skus = SKUSerializer(many=True, allow_empty=False, max_length=MAX_SKUS_PER_PRODUCT)
+
+    class Meta:
+        model = Product
+        fields = ["id", "name", "description", "is_active", "created_at", "skus"]
+        read_only_fields = ["id", "is_active", "created_at"]
+
+    def validate_skus(self, skus: list[dict]) -> list[dict]:
+        codes = [sku["code"] for sku in skus]
+        if len(codes) != len(set(codes)):
+            raise serializers.ValidationError("Each SKU code may appear only once.")
+        return skus
+
+
+class ProductUpdateSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    """Name, description, and ``is_active`` (``true`` restores a soft-deleted product).
+
+    SKUs change through ``PATCH /api/skus/{id}/``.
+    """
+
+    class Meta:
+        model = Product
+        fields = ["name", "description", "is_active"]

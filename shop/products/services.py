@@ -1,0 +1,78 @@
+"""Writes to the catalogue. Each runs in one transaction."""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, models, transaction
+
+from shop.core.errors import StillReferenced
+from shop.products.models import SKU, Product
+
+
+@transaction.atomic
+def product_create(*, name: str, description: str = "", skus: list[dict]) -> Product:
+    """A product and its SKUs, all or nothing."""
+    product = Product.objects.create(name=name, description=description)
+    SKU.objects.bulk_create(SKU(product=product, **sku) for sku in skus)
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, **changes) -> Product:
+    """Rename, describe, archive or restore (``is_active``)."""
+    for field, value in changes.items():
+        setattr(product, field, value)
+    product.save(update_fields=list(changes))
+    return product
+
+
+def product_archive(*, product: Product) -> None:
+    """Soft delete: out of the catalogue, intact in every order that has it."""
+    Product.objects.filter(pk=product.pk).update(is_active=False)
+
+
+def product_purge(*, product: Product) -> None:
+    """Hard delete, refused while any order item (or other protected row) refers to it.
+
+    The check and the delete are not atomic with respect to other transactions:
+    an order item may be written in between. ``on_delete=PROTECT`` is only
+    emulated by the ORM, so the database's foreign key is what finally refuses,
+    with an IntegrityError at commit. Either way the answer is the same 409.
+    """
+    refusal = still_referenced(product)
+    if refusal:
+        raise refusal
+    try:
+        with transaction.atomic():
+            product.delete()
+    except (models.ProtectedError, IntegrityError) as exc:
+        raise still_referenced(product) or StillReferenced(count=1, what="records") from exc
+
+
+def still_referenced(product: Product) -> StillReferenced | None:
+    """Count the rows that protect the product's SKUs, without naming their apps.
+
+    Products sit below orders in the dependency graph (pattern 01): instead of
+    importing OrderItem, ask the model graph which relations PROTECT a SKU.
+    """
+    skus = SKU.objects.filter(product=product)
+    for relation in SKU._meta.related_objects:
+        if relation.on_delete is models.PROTECT:
+            count = relation.related_model._base_manager.filter(
+                **{f"{relation.field.name}__in": skus}
+            ).count()
+            if count:
+                return StillReferenced(
+                    count=count, what=str(relation.related_model._meta.verbose_name_plural)
+                )
+    return None
+
+
+@transaction.atomic
+def sku_update(*, sku: SKU, price: Decimal | None = None, stock: int | None = None) -> SKU:
+    changes = {
+        field: value for field, value in [("price", price), ("stock", stock)] if value is not None
+    }
+    for field, value in changes.items():
+        setattr(sku, field, value)
+    sku.save(update_fields=list(changes))
+    return sku

@@ -1,0 +1,118 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from shop.core.permissions import IsStaffOrReadOnly
+from shop.products import services
+from shop.products.filters import ProductFilter
+from shop.products.models import SKU
+from shop.products.selectors import product_list
+from shop.products.serializers import (
+    ProductSerializer,
+    ProductUpdateSerializer,
+    SKUSerializer,
+    SKUUpdateSerializer,
+)
+
+TRUE_WORDS = {"true", "1", "yes"}
+FALSE_WORDS = {"false", "0", "no", ""}
+
+
+def flag(request: Request, name: str) -> bool:
+    """A yes/no query parameter; anything unrecognised is a 400, not a silent no."""
+    value = request.query_params.get(name, "").strip().lower()
+    if value not in TRUE_WORDS | FALSE_WORDS:
+        raise ValidationError(
+            {name: [f"Use one of: {', '.join(sorted(TRUE_WORDS | FALSE_WORDS - {''}))}."]}
+        )
+    return value in TRUE_WORDS
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("include_inactive", OpenApiTypes.BOOL, description="Staff only.")
+        ]
+    ),
+    destroy=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "hard", OpenApiTypes.BOOL, description="Purge for good instead of archiving."
+            )
+        ],
+        responses={204: None, 409: OpenApiResponse(description="Still referenced by order items.")},
+    ),
+    partial_update=extend_schema(request=ProductUpdateSerializer, responses=ProductSerializer),
+)
+class ProductViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The catalogue: anyone reads active products; staff write, archive and purge."""
+
+    serializer_class = ProductSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    filterset_class = ProductFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.request.user and self.request.user.is_staff)
+
+    def get_queryset(self):
+        if self.action == "list":
+            include_inactive = self.is_staff and flag(self.request, "include_inactive")
+        else:
+            include_inactive = self.is_staff  # staff see archived products, to restore them
+        return product_list(include_inactive=include_inactive)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.product_create(**serializer.validated_data)
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        product = self.get_object()
+        serializer = ProductUpdateSerializer(product, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.product_update(product=product, **serializer.validated_data)
+        return Response(ProductSerializer(self.get_object()).data)
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        product = self.get_object()
+        if flag(request, "hard"):
+            services.product_purge(product=product)
+        else:
+            services.product_archive(product=product)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    partial_update=extend_schema(request=SKUUpdateSerializer, responses=SKUSerializer)
+)
+class SKUViewSet(mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Staff edit a SKU's price and stock."""
+
+    queryset = SKU.objects.all()
+    serializer_class = SKUSerializer
+    permission_classes = [IsAdminUser]
+    http_method_names = ["patch", "options"]
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        sku = self.get_object()
+        serializer = SKUUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(
+            SKUSerializer(services.sku_update(sku=sku, **serializer.validated_data)).data
+        )
