@@ -1,5 +1,6 @@
+from decimal import Decimal
+
 from rest_framework import serializers
-from rest_framework.validators import UniqueValidator
 
 from shop.core.serializers import RejectUnknownFieldsMixin
 from shop.products.models import SKU, Product
@@ -7,14 +8,20 @@ from shop.products.models import SKU, Product
 MAX_SKUS_PER_PRODUCT = 100
 
 
+class PriceField(serializers.DecimalField):
+    """A non-negative amount with two places; "-0" is read as the 0.00 it is."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_digits=12, decimal_places=2, min_value=Decimal("0"), **kwargs)
+
+    def to_internal_value(self, data) -> Decimal:
+        value = super().to_internal_value(data)
+        return value.copy_abs() if value.is_zero() else value
+
+
 class SKUSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
-    code = serializers.CharField(
-        max_length=64,
-        validators=[
-            UniqueValidator(SKU.objects.all(), message="A SKU with this code already exists.")
-        ],
-    )
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    code = serializers.CharField(max_length=64)
+    price = PriceField()
     stock = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
 
     class Meta:
@@ -23,7 +30,7 @@ class SKUSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
 
 
 class SKUUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    price = PriceField(required=False)
     stock = serializers.IntegerField(min_value=0, max_value=2_000_000_000, required=False)
 
 
@@ -39,6 +46,10 @@ class ProductSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         codes = [sku["code"] for sku in skus]
         if len(codes) != len(set(codes)):
             raise serializers.ValidationError("Each SKU code may appear only once.")
+        # One query for all codes (a UniqueValidator per SKU would run one each).
+        taken = sorted(SKU.objects.filter(code__in=codes).values_list("code", flat=True))
+        if taken:
+            raise serializers.ValidationError(f"SKU codes already exist: {', '.join(taken)}.")
         return skus
 
 

@@ -38,23 +38,25 @@ def product_purge(*, product: Product) -> None:
     emulated by the ORM, so the database's foreign key is what finally refuses,
     with an IntegrityError at commit. Either way the answer is the same 409.
     """
-    refusal = still_referenced(product)
+    product_id = product.pk  # delete() sets it to None before the commit can fail
+    refusal = still_referenced(product_id)
     if refusal:
         raise refusal
     try:
         with transaction.atomic():
             product.delete()
     except (models.ProtectedError, IntegrityError) as exc:
-        raise still_referenced(product) or StillReferenced(count=1, what="records") from exc
+        product.pk = product_id
+        raise still_referenced(product_id) or StillReferenced(count=1, what="records") from exc
 
 
-def still_referenced(product: Product) -> StillReferenced | None:
+def still_referenced(product_id: int) -> StillReferenced | None:
     """Count the rows that protect the product's SKUs, without naming their apps.
 
     Products sit below orders in the dependency graph (pattern 01): instead of
     importing OrderItem, ask the model graph which relations PROTECT a SKU.
     """
-    skus = SKU.objects.filter(product=product)
+    skus = SKU.objects.filter(product_id=product_id)
     for relation in SKU._meta.related_objects:
         if relation.on_delete is models.PROTECT:
             count = relation.related_model._base_manager.filter(

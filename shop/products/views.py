@@ -74,7 +74,8 @@ class ProductViewSet(
 
     def get_queryset(self):
         if self.action == "list":
-            include_inactive = self.is_staff and flag(self.request, "include_inactive")
+            # Validate the flag for everyone; only staff get what it asks for.
+            include_inactive = flag(self.request, "include_inactive") and self.is_staff
         else:
             include_inactive = self.is_staff  # staff see archived products, to restore them
         return product_list(include_inactive=include_inactive)

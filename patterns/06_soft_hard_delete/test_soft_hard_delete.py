@@ -1,0 +1,175 @@
+"""Pattern 06: DELETE archives; a hard delete purges only what nothing references."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models.deletion import Collector
+from rest_framework.routers import SimpleRouter
+from rest_framework.test import APIClient
+
+from patterns.kata import RedGreen, load_naive, mount, said
+from shop.orders.models import Order, OrderItem
+from shop.products.models import SKU, Product
+from shop.products.views import ProductViewSet
+from tests.factories import UserFactory
+
+naive = load_naive(__file__)
+red_green = RedGreen(naive=naive.ProductViewSet, shop=ProductViewSet)
+
+
+@pytest.fixture
+def staff(variant, settings):
+    """The variant's viewset at /products/, called by staff; a 500 comes back as a response."""
+    router = SimpleRouter()
+    router.register("products", variant, basename="product")
+    mount(settings, router.urls)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(UserFactory(staff=True))
+    return client
+
+
+def product_with_sku(name: str = "Porcelain vase") -> tuple[Product, SKU]:
+    product = Product.objects.create(name=name)
+    return product, SKU.objects.create(
+        product=product, code=f"{name[:3].upper()}-1", price=Decimal("12.50"), stock=5
+    )
+
+
+def order(sku: SKU, quantity: int = 1) -> OrderItem:
+    """An order item referring to ``sku``, written directly (checkout comes with pattern 08)."""
+    purchase = Order.objects.create(user=UserFactory(), total=sku.price * quantity)
+    return OrderItem.objects.create(
+        order=purchase,
+        sku=sku,
+        product_name=sku.product.name,
+        sku_code=sku.code,
+        unit_price=sku.price,
+        quantity=quantity,
+        line_total=sku.price * quantity,
+    )
+
+
+@pytest.mark.django_db
+@red_green(why="DRF's stock destroy deletes the row: DELETE destroys history")
+def test_delete_archives_the_product_instead_of_destroying_it(staff):
+    product, _ = product_with_sku()
+
+    response = staff.delete(f"/products/{product.pk}/")
+
+    kept = Product.objects.filter(pk=product.pk).first()
+    assert kept is not None, said(
+        f"DELETE /products/{product.pk}/",
+        f"{response.status_code} and the row gone",
+        "204 and the product archived",
+    )
+    assert (response.status_code, kept.is_active) == (204, False)
+
+
+@pytest.mark.django_db
+@red_green(why="DRF's default handler does not map ProtectedError: a 500")
+def test_delete_archives_an_ordered_product_and_its_orders_stay_intact(staff):
+    product, sku = product_with_sku()
+    item = order(sku)
+
+    response = staff.delete(f"/products/{product.pk}/")
+
+    assert response.status_code == 204, said(
+        "DELETE on a product that was ordered", response.status_code, 204
+    )
+    assert OrderItem.objects.get(pk=item.pk).sku_id == sku.pk
+
+
+@pytest.mark.django_db
+@red_green(why="DRF's default handler does not map ProtectedError: a 500")
+def test_a_hard_delete_of_an_ordered_product_is_refused_with_409_and_the_count(staff):
+    product, sku = product_with_sku()
+    order(sku)
+    order(sku, quantity=2)
+
+    response = staff.delete(f"/products/{product.pk}/?hard=true")
+
+    assert response.status_code == 409, said(
+        "DELETE ?hard=true on a product in 2 order items", response.status_code, 409
+    )
+    assert response.json()["detail"] == "Cannot hard-delete: referenced by 2 order items."
+    assert Product.objects.filter(pk=product.pk, is_active=True).exists()
+
+
+@pytest.fixture
+def an_order_arrives_mid_delete(monkeypatch):
+    """Force the race: after the ORM's PROTECT check passed, before its DELETE runs,
+    another transaction orders the SKU and commits.
+
+    ``Collector.delete`` is where the ORM goes from checking to deleting, in the
+    naive and the shop's code alike; another thread (its own connection) places
+    the order there, and is joined before the DELETE goes on.
+    """
+    original_delete = Collector.delete
+    arrived = []
+
+    def delete_after_an_order_arrives(collector):
+        if not arrived:
+            sku = next(
+                obj for objs in collector.data.values() for obj in objs if isinstance(obj, SKU)
+            )
+
+            def place_order():
+                try:
+                    arrived.append(order(sku))
+                finally:
+                    connection.close()
+
+            placer = threading.Thread(target=place_order)
+            placer.start()
+            placer.join()
+        return original_delete(collector)
+
+    monkeypatch.setattr(Collector, "delete", delete_after_an_order_arrives)
+    return arrived
+
+
+@pytest.mark.postgres(reason="the database's deferred foreign key is what catches the race")
+@pytest.mark.django_db(transaction=True)
+@red_green(why="the foreign key refuses at commit: IntegrityError, a 500 without a handler")
+def test_an_order_written_during_a_hard_delete_gets_409_not_500(staff, an_order_arrives_mid_delete):
+    product, sku = product_with_sku()
+
+    response = staff.delete(f"/products/{product.pk}/?hard=true")
+
+    assert an_order_arrives_mid_delete, "the forced interleaving did not happen"
+    assert response.status_code == 409, said(
+        "DELETE ?hard=true while an order for its SKU committed mid-delete",
+        response.status_code,
+        409,
+    )
+    assert response.json()["detail"] == "Cannot hard-delete: referenced by 1 order items."
+    assert SKU.objects.filter(pk=sku.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("word", ["true", "1", "yes", "TRUE"])
+def test_a_hard_delete_of_an_unordered_product_purges_it_and_its_skus(word, client_for, staff_user):
+    product, sku = product_with_sku()
+
+    response = client_for(staff_user).delete(f"/api/products/{product.pk}/?hard={word}")
+
+    assert response.status_code == 204
+    assert not Product.objects.filter(pk=product.pk).exists()
+    assert not SKU.objects.filter(pk=sku.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_archived_product_leaves_the_catalogue_and_search_until_restored(
+    client_for, staff_user, api_client
+):
+    product, _ = product_with_sku()
+    staff = client_for(staff_user)
+    staff.delete(f"/api/products/{product.pk}/")
+
+    assert api_client.get(f"/api/products/{product.pk}/").status_code == 404
+    assert api_client.get("/api/products/", {"search": "porcelain"}).json()["count"] == 0
+
+    staff.patch(f"/api/products/{product.pk}/", {"is_active": True}, format="json")
+    assert api_client.get(f"/api/products/{product.pk}/").status_code == 200
