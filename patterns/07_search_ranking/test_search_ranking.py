@@ -1,0 +1,148 @@
+"""Pattern 07: exact match first, then prefix, then substring; a total order."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from patterns.kata import RedGreen, load_naive, said
+from shop.products import selectors
+from shop.products.models import Product
+
+naive = load_naive(__file__)
+red_green = RedGreen(naive=naive.product_search, shop=selectors.product_search)
+
+pytestmark = pytest.mark.django_db
+
+
+def catalogue(*names: str) -> list[Product]:
+    """Products created oldest first, one minute apart, in the order given."""
+    start = timezone.now() - timedelta(days=1)
+    return [
+        Product.objects.create(name=name, created_at=start + timedelta(minutes=n))
+        for n, name in enumerate(names)
+    ]
+
+
+def searched(variant, term: str) -> list[str]:
+    return [p.name for p in variant(selectors.product_list(), term)]
+
+
+@red_green(why="icontains filters but does not rank: the newest match comes first")
+def test_the_exact_match_comes_first_then_prefixes_then_the_rest(variant):
+    catalogue("Porcelain", "Porcelain vase", "Blue porcelain bowl")
+
+    found = searched(variant, "porcelain")
+
+    assert found == ["Porcelain", "Porcelain vase", "Blue porcelain bowl"], said(
+        'searched "porcelain"', found, "exact, then prefix, then substring"
+    )
+
+
+RANK = {"exact": 0, "prefix": 1, "substring": 2}
+
+
+def rank(name: str, term: str) -> int:
+    name, term = name.lower(), term.lower()
+    return (
+        RANK["exact"]
+        if name == term
+        else RANK["prefix"]
+        if name.startswith(term)
+        else RANK["substring"]
+    )
+
+
+@red_green(why="icontains keeps the catalogue order, whatever matches best")
+@settings(report_multiple_bugs=False)
+@given(
+    names=st.lists(st.text(alphabet="aAb%_", min_size=1, max_size=4), max_size=8),
+    term=st.text(alphabet="aAb%_", min_size=1, max_size=2),
+)
+@example(names=["a", "ab"], term="a")  # an older exact match, a newer prefix match
+def test_any_catalogue_any_term_best_match_first_and_nothing_else(variant, names, term):
+    with transaction.atomic():
+        catalogue(*names)
+        found = searched(variant, term)
+        transaction.set_rollback(True)
+
+    expected = sorted(
+        (name for name in names if term.lower() in name.lower()),
+        key=lambda name: rank(name, term),
+    )
+    assert [rank(n, term) for n in found] == [rank(n, term) for n in expected], said(
+        f"searched {term!r} in {names!r}", found, "every exact match, then prefixes, then the rest"
+    )
+    assert sorted(found) == sorted(expected), said(
+        f"searched {term!r} in {names!r}", found, expected
+    )
+
+
+def test_wildcards_in_the_term_are_literal():
+    catalogue("100% cotton", "100 cotton", "a_b", "axb")
+
+    assert searched(selectors.product_search, "%") == ["100% cotton"]
+    assert searched(selectors.product_search, "_") == ["a_b"]
+
+
+def test_equal_ranks_go_newest_first_then_highest_id():
+    same_time = timezone.now()
+    older = Product.objects.create(name="tea cup", created_at=same_time - timedelta(hours=1))
+    first = Product.objects.create(name="tea pot", created_at=same_time)
+    second = Product.objects.create(name="tea set", created_at=same_time)
+
+    found = list(selectors.product_search(selectors.product_list(), "tea"))
+
+    assert found == [second, first, older]
+
+
+LARGE_CATALOGUE = 20_000
+
+
+@pytest.fixture
+def large_catalogue():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO products_product (name, description, is_active, created_at) "
+            "SELECT 'Item ' || n || ' ' || md5(n::text), '', true, now() "
+            "FROM generate_series(1, %s) AS n",
+            [LARGE_CATALOGUE],
+        )
+        # New rows wait in the GIN index's pending list until (auto)vacuum merges
+        # them; a long list makes the planner shy of the index. Merge it now, as a
+        # settled production table would have it.
+        cursor.execute(
+            "SELECT gin_clean_pending_list('products_product_name_upper_trgm'::regclass)"
+        )
+        cursor.execute("ANALYZE products_product")
+
+
+def plan_of(term: str) -> str:
+    return selectors.product_search(selectors.product_list(), term).explain()
+
+
+@pytest.mark.postgres(reason="pg_trgm and EXPLAIN are PostgreSQL's")
+def test_a_substring_search_on_a_large_catalogue_uses_the_upper_trigram_index(large_catalogue):
+    plan = plan_of("zebra")
+
+    assert "Bitmap Index Scan on products_product_name_upper_trgm" in plan, plan
+
+
+@pytest.mark.postgres(reason="pg_trgm and EXPLAIN are PostgreSQL's")
+def test_a_plain_trigram_index_on_name_cannot_serve_djangos_icontains(large_catalogue):
+    """Django compares UPPER(name::text): an index on name itself never matches it."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX products_product_name_upper_trgm")
+        cursor.execute(
+            "CREATE INDEX plain_name_trgm ON products_product USING gin (name gin_trgm_ops)"
+        )
+        cursor.execute("ANALYZE products_product")
+
+    plan = plan_of("zebra")
+
+    assert "UPPER" in str(selectors.product_search(Product.objects.all(), "x").query).upper()
+    assert "plain_name_trgm" not in plan, plan
+    assert "Seq Scan" in plan, plan
