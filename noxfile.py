@@ -5,6 +5,7 @@
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
     nox -s lint               ruff, import contracts, Django checks, missing migrations
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
+    nox -s bench -- search    a benchmark that prints a table (tests/benchmarks/)
 
 Virtual environments are reused, and the project is reinstalled only when
 pyproject.toml changes, so a second run starts in seconds.
@@ -64,6 +65,18 @@ def lint(session: nox.Session) -> None:
     env = {"DJANGO_SECRET_KEY": "lint-only", "DATABASE_URL": "sqlite://"}
     session.run("python", "manage.py", "check", "--fail-level", "WARNING", env=env)
     session.run("python", "manage.py", "makemigrations", "--check", "--dry-run", env=env)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Measure, print a table: ``nox -s bench -- search``. No argument lists them."""
+    available = sorted(p.stem for p in (ROOT / "tests" / "benchmarks").glob("[a-z]*.py"))
+    unknown = set(session.posargs) - set(available)
+    if not session.posargs or unknown:
+        session.error(f"Name a benchmark: nox -s bench -- {' | '.join(available)}")
+    install(session)
+    for name in session.posargs:
+        session.run("python", "-m", f"tests.benchmarks.{name}")
 
 
 @nox.session

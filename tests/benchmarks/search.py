@@ -1,0 +1,207 @@
+"""Benchmark: ranked search through the API stack, on catalogues of 1k to 100k products.
+
+    nox -s bench -- search            (or: python -m tests.benchmarks.search)
+
+For PostgreSQL (a throwaway server) and SQLite (a temporary file), grows one
+catalogue to each size and times ``GET /api/products/?search=TERM`` through
+Django, DRF, the filter and the paginator (APIClient: no network, no server).
+On PostgreSQL each size is measured with the UPPER(name) trigram index and
+without it (the migration that adds it is reversed, then re-applied).
+"""
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZES = [1_000, 10_000, 100_000]
+REQUESTS_PER_TERM = 30
+TERMS = {
+    # name of the case: (term, what it exercises)
+    "exact name": "Porcelain Teapot",
+    "common word": "porcelain",  # about one product in ten
+    "rare substring": "zebra",  # a handful, wherever they sit in the name
+}
+ADJECTIVES = [
+    "blue",
+    "red",
+    "small",
+    "large",
+    "classic",
+    "modern",
+    "rustic",
+    "glazed",
+    "hand-made",
+    "vintage",
+]
+MATERIALS = [
+    "porcelain",
+    "oak",
+    "linen",
+    "steel",
+    "cotton",
+    "glass",
+    "walnut",
+    "wool",
+    "copper",
+    "clay",
+]
+NOUNS = ["teapot", "bowl", "chair", "lamp", "scarf", "mug", "vase", "table", "rug", "plate"]
+
+
+def main() -> int:
+    rows = []
+    for database in ["postgresql", "sqlite"]:
+        print(f"== {database}", file=sys.stderr, flush=True)
+        rows += run_child(database)
+    print_table(rows)
+    return 0
+
+
+def run_child(database: str) -> list[dict]:
+    """Each database in its own process: Django is configured once per process."""
+    env = {
+        **os.environ,
+        "THROTTLE_RATE_ANON": "100000000/min",  # measuring search, not the throttle
+        "DJANGO_SECRET_KEY": "bench-only",
+        "DJANGO_ALLOWED_HOSTS": "testserver",  # APIClient's host name
+    }
+    server = None
+    if database == "postgresql":
+        from tests.throwaway_postgres import ThrowawayPostgres
+
+        server = ThrowawayPostgres()
+        env["DATABASE_URL"] = server.url
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='shop-bench-')}/bench.sqlite3"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.benchmarks.search", "--child"],
+            env=env,
+            stdout=subprocess.PIPE,
+            check=True,
+            text=True,
+        )
+    finally:
+        if server:
+            server.stop()
+    return json.loads(result.stdout)
+
+
+def child() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "shop.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    rows = []
+    for size in SIZES:
+        grow_catalogue_to(size)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE products_product")
+            rows += measure(size, index="yes")
+            call_command("migrate", "products", "0001", verbosity=0)
+            rows += measure(size, index="no")
+            call_command("migrate", "products", verbosity=0)
+        else:
+            rows += measure(size, index="n/a")
+    print(json.dumps(rows))
+
+
+def grow_catalogue_to(size: int) -> None:
+    from shop.products.models import SKU, Product
+
+    have = Product.objects.count()
+    rng = random.Random(size)
+    names = [
+        " ".join([rng.choice(ADJECTIVES), rng.choice(MATERIALS), rng.choice(NOUNS)])
+        + ("" if rng.random() > 0.001 else " zebra print")
+        for _ in range(size - have)
+    ]
+    if have == 0:
+        names[0] = "Porcelain Teapot"
+    started = time.perf_counter()
+    for start in range(0, len(names), 5_000):
+        products = Product.objects.bulk_create(
+            Product(name=n) for n in names[start : start + 5_000]
+        )
+        SKU.objects.bulk_create(
+            SKU(product=p, code=f"SKU-{p.pk}", price="9.99", stock=10) for p in products
+        )
+    print(
+        f"   {size:>7} products ({time.perf_counter() - started:.1f} s to add)",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def measure(size: int, *, index: str) -> list[dict]:
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    rows = []
+    for case, term in TERMS.items():
+        client.get("/api/products/", {"search": term})  # warm up caches and connection
+        timings, matched = [], 0
+        for _ in range(REQUESTS_PER_TERM):
+            started = time.perf_counter()
+            response = client.get("/api/products/", {"search": term})
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.content
+            matched = response.json()["count"]
+        timings.sort()
+        rows.append(
+            {
+                "database": connection.vendor,
+                "products": size,
+                "index": index,
+                "case": case,
+                "matches": matched,
+                "p50": statistics.median(timings),
+                "p95": timings[int(len(timings) * 0.95) - 1],
+            }
+        )
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    header = f"| {'database':<10} | {'products':>8} | {'trigram index':<13} | {'search':<14} | {'matches':>7} | {'p50 ms':>7} | {'p95 ms':>7} |"
+    print()
+    print(
+        f"Ranked search, {REQUESTS_PER_TERM} requests per row, through APIClient; machine: {machine()}"
+    )
+    print(header)
+    print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
+    for r in rows:
+        print(
+            f"| {r['database']:<10} | {r['products']:>8,} | {r['index']:<13} | {r['case']:<14} | "
+            f"{r['matches']:>7,} | {r['p50']:>7.1f} | {r['p95']:>7.1f} |"
+        )
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"
+
+
+if __name__ == "__main__":
+    if "--child" in sys.argv:
+        child()
+    else:
+        sys.exit(main())
