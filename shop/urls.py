@@ -7,6 +7,9 @@ urlpatterns = [
     path("api/", include("shop.core.urls")),
     path("api/auth/", include("shop.users.urls")),
     path("api/", include("shop.products.urls")),
+    path("api/", include("shop.carts.urls")),
+    path("api/", include("shop.checkouts.urls")),
+    path("api/", include("shop.orders.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

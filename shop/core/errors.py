@@ -64,3 +64,42 @@ class StillReferenced(Conflict):
     def __init__(self, *, count: int, what: str) -> None:
         super().__init__(f"Cannot hard-delete: referenced by {count} {what}.")
         self.count = count
+
+
+# --- Carts and checkout --------------------------------------------------------------
+
+
+class SKUNotAvailable(DomainError):
+    """The SKU does not exist, or its product is archived."""
+
+    status_code = 400
+    code = "sku_not_available"
+    default_detail = "This SKU does not exist or is no longer sold."
+
+
+class QuantityTooLarge(DomainError):
+    status_code = 400
+    code = "quantity_too_large"
+
+    def __init__(self, *, limit: int, total: int) -> None:
+        super().__init__(f"A cart line holds at most {limit}; this would make {total}.")
+
+
+class EmptyCart(DomainError):
+    status_code = 400
+    code = "empty_cart"
+    default_detail = "The cart is empty."
+
+
+class InsufficientStock(Conflict):
+    code = "insufficient_stock"
+
+    def __init__(self, *, sku_code: str) -> None:
+        super().__init__(f"Not enough stock for {sku_code}.")
+        self.sku_code = sku_code
+
+
+class IdempotencyKeyReused(DomainError):
+    status_code = 422
+    code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was already used with a different request."

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db import IntegrityError, models, transaction
+from django.db.models import Case, F, When
 
 from shop.core.errors import StillReferenced
 from shop.products.models import SKU, Product
@@ -78,3 +79,10 @@ def sku_update(*, sku: SKU, price: Decimal | None = None, stock: int | None = No
         setattr(sku, field, value)
     sku.save(update_fields=list(changes))
     return sku
+
+
+def skus_take_stock(*, quantities: dict[int, int]) -> None:
+    """Decrement every SKU in one UPDATE; the CHECK (stock >= 0) constraint backs it."""
+    SKU.objects.filter(pk__in=quantities).update(
+        stock=Case(*(When(pk=pk, then=F("stock") - qty) for pk, qty in quantities.items()))
+    )

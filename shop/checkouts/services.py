@@ -1,0 +1,90 @@
+"""Checkout: turning a cart into an order, once (pattern 08)."""
+
+import hashlib
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+
+from shop.carts.selectors import cart_lines, cart_locked
+from shop.carts.services import cart_empty
+from shop.core.errors import EmptyCart, IdempotencyKeyReused
+from shop.orders.emails import send_order_confirmation
+from shop.orders.selectors import order_for_key
+from shop.orders.services import Line, order_place
+from shop.products.selectors import skus_locked_for_sale
+from shop.products.services import skus_take_stock
+
+if TYPE_CHECKING:  # a type, not a dependency: import-linter ignores these imports
+    from shop.orders.models import Order
+
+
+@dataclass(frozen=True)
+class Checkout:
+    order: "Order"
+    replayed: bool  # True: an earlier request with the same Idempotency-Key made it
+
+
+def create_order_from_cart(cart, *, user, idempotency_key: str | None = None) -> Checkout:
+    """Place the cart's order: all of it, once, or nothing.
+
+    One transaction: lock the cart (one checkout of it at a time), honour the
+    Idempotency-Key, lock the SKUs in id order and re-check stock under the lock,
+    write the order in bulk, take the stock with F() behind CHECK (stock >= 0),
+    empty the cart. The confirmation email goes out only after commit.
+    """
+    fingerprint = request_fingerprint(cart_id=cart.pk)
+    with transaction.atomic():
+        locked_cart = cart_locked(user=user, cart_id=cart.pk)
+        if idempotency_key and (
+            earlier := order_for_key(user=user, idempotency_key=idempotency_key)
+        ):
+            return replay(earlier, fingerprint)
+
+        items = list(cart_lines(cart=locked_cart))
+        if not items:
+            raise EmptyCart()
+        quantities = {item.sku_id: item.quantity for item in items}
+        skus = skus_locked_for_sale(quantities=quantities)
+        lines = [
+            Line(
+                sku_id=sku.pk,
+                product_name=sku.product.name,
+                sku_code=sku.code,
+                unit_price=sku.price,
+                quantity=quantities[sku.pk],
+            )
+            for sku in skus
+        ]
+        try:
+            with transaction.atomic():  # a savepoint: a lost key race leaves the rest intact
+                order = order_place(
+                    user=user,
+                    lines=lines,
+                    idempotency_key=idempotency_key,
+                    request_fingerprint=fingerprint,
+                )
+        except IntegrityError:
+            # Another request with this key committed first (the unique constraint made
+            # us wait for it): answer as it did, or refuse a different body.
+            earlier = idempotency_key and order_for_key(user=user, idempotency_key=idempotency_key)
+            if not earlier:
+                raise
+            return replay(earlier, fingerprint)
+        skus_take_stock(quantities=quantities)
+        cart_empty(cart=locked_cart)
+        # partial binds this order's id now; robust: a failing email never fails checkout.
+        transaction.on_commit(partial(send_order_confirmation, order_id=order.pk), robust=True)
+    return Checkout(order=order, replayed=False)
+
+
+def replay(earlier: "Order", fingerprint: str) -> Checkout:
+    if earlier.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return Checkout(order=earlier, replayed=True)
+
+
+def request_fingerprint(*, cart_id: int) -> str:
+    """What makes two checkout requests "the same request" for an Idempotency-Key."""
+    return hashlib.sha256(f"cart_id={cart_id}".encode()).hexdigest()

@@ -1,0 +1,61 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.carts.selectors import cart_of
+from shop.checkouts.serializers import CheckoutSerializer, IdempotencyKeyHeader
+from shop.checkouts.services import create_order_from_cart
+from shop.orders.selectors import order_of
+from shop.orders.serializers import OrderSerializer
+
+
+class CheckoutView(APIView):
+    """Parse, call the service, serialise: the business rules live in the service."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CheckoutSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="1-255 characters.",
+            )
+        ],
+        responses={
+            201: OrderSerializer,
+            400: OpenApiResponse(description="Invalid body or key, or an empty cart."),
+            404: OpenApiResponse(description="No such cart, or not yours."),
+            409: OpenApiResponse(description="Not enough stock."),
+            422: OpenApiResponse(description="Idempotency-Key reused with a different body."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = CheckoutSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        cart = cart_of(user=request.user, cart_id=body.validated_data["cart_id"])
+        checkout = create_order_from_cart(
+            cart, user=request.user, idempotency_key=idempotency_key(request)
+        )
+        order = order_of(user=request.user, order_id=checkout.order.pk)
+        headers = {"Idempotent-Replayed": "true"} if checkout.replayed else {}
+        return Response(
+            OrderSerializer(order).data, status=status.HTTP_201_CREATED, headers=headers
+        )
+
+
+def idempotency_key(request: Request) -> str | None:
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None
+    header = IdempotencyKeyHeader(data={"key": raw})
+    if not header.is_valid():
+        raise ValidationError({"Idempotency-Key": header.errors["key"]})
+    return header.validated_data["key"]

@@ -1,0 +1,52 @@
+"""Writing orders. Only checkout places them; nothing edits them afterwards."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from shop.orders.models import Order, OrderItem
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a sale, with the catalogue's facts as they are at this moment."""
+
+    sku_id: int
+    product_name: str
+    sku_code: str
+    unit_price: Decimal
+    quantity: int
+
+    @property
+    def total(self) -> Decimal:
+        return (self.unit_price * self.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def order_place(
+    *, user, lines: list[Line], idempotency_key: str | None = None, request_fingerprint: str = ""
+) -> Order:
+    """The order and its items, in two INSERTs whatever the number of lines.
+
+    Raises IntegrityError when the user already has an order with this
+    Idempotency-Key (the database's unique constraint decides, not a prior read).
+    """
+    order = Order.objects.create(
+        user=user,
+        total=sum((line.total for line in lines), Decimal("0.00")),
+        idempotency_key=idempotency_key,
+        request_fingerprint=request_fingerprint,
+    )
+    order.lines = OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            sku_id=line.sku_id,
+            product_name=line.product_name,
+            sku_code=line.sku_code,
+            unit_price=line.unit_price,
+            quantity=line.quantity,
+            line_total=line.total,
+        )
+        for line in lines
+    )
+    return order
