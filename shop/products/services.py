@@ -57,16 +57,20 @@ def still_referenced(product_id: int) -> StillReferenced | None:
     Products sit below orders in the dependency graph (pattern 01): instead of
     importing OrderItem, ask the model graph which relations PROTECT a SKU.
     """
-    skus = SKU.objects.filter(product_id=product_id)
-    for relation in SKU._meta.related_objects:
-        if relation.on_delete is models.PROTECT:
-            count = relation.related_model._base_manager.filter(
-                **{f"{relation.field.name}__in": skus}
-            ).count()
-            if count:
-                return StillReferenced(
-                    count=count, what=str(relation.related_model._meta.verbose_name_plural)
-                )
+    purged = [
+        (Product, Product.objects.filter(pk=product_id)),
+        (SKU, SKU.objects.filter(product_id=product_id)),
+    ]
+    for model, rows in purged:
+        for relation in model._meta.related_objects:
+            if relation.on_delete in (models.PROTECT, models.RESTRICT):
+                count = relation.related_model._base_manager.filter(
+                    **{f"{relation.field.name}__in": rows}
+                ).count()
+                if count:
+                    return StillReferenced(
+                        count=count, what=str(relation.related_model._meta.verbose_name_plural)
+                    )
     return None
 
 
