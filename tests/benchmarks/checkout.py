@@ -1,0 +1,389 @@
+"""Benchmark: checkout under concurrency, the service against the naive view.
+
+    nox -s bench -- checkout          (or: python -m tests.benchmarks.checkout)
+
+On a throwaway PostgreSQL: 1, 4 and 16 concurrent buyers, each checking out
+ROUNDS carts of one unit, either all of one hot SKU (stock runs out part-way)
+or spread over many SKUs. Two ways in: in process (threads calling the shop's
+service, or the naive view, each thread with its own connection), and over
+HTTP to gunicorn with several sync workers. Every buyer sends each checkout
+twice at once with one Idempotency-Key, as a double-click would.
+
+Prints orders per second, latency, units oversold (must be 0), duplicate
+orders (must be 0), deadlocks (PostgreSQL's own counter) and queries per
+checkout.
+"""
+
+import http.client
+import json
+import logging
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from pathlib import Path
+
+BUYERS = [1, 4, 16]
+ROUNDS = 8  # checkouts per buyer
+HOT_STOCK = 40  # the hot SKU sells out part-way with 16 buyers
+SPREAD_SKUS = 200
+GUNICORN_WORKERS = 4
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main() -> int:
+    from tests.throwaway_postgres import ThrowawayPostgres
+
+    server = ThrowawayPostgres()
+    os.environ.update(
+        DATABASE_URL=server.url,
+        DJANGO_SETTINGS_MODULE="shop.settings",
+        DJANGO_SECRET_KEY="bench-only",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
+        THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
+        THROTTLE_RATE_ANON="100000000/min",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        # The naive variant's refused duplicates log a line each; the table says it all.
+        logging.getLogger("shop").setLevel(logging.WARNING)
+        logging.getLogger("django.request").setLevel(logging.CRITICAL)
+        rows = []
+        for variant in ["shop", "naive"]:
+            for way in ["in process", "HTTP"]:
+                with serving(variant) if way == "HTTP" else nullcontext_port() as port:
+                    for workload in ["hot SKU", "spread SKUs"]:
+                        for buyers in BUYERS:
+                            print(
+                                f"   {variant:<5} {way:<10} {workload:<11} {buyers:>2} buyers",
+                                file=sys.stderr,
+                                flush=True,
+                            )
+                            rows.append(run_scenario(variant, way, workload, buyers, port))
+        print_table(rows)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        server.stop()
+    return 0
+
+
+class nullcontext_port:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+class serving:
+    """gunicorn with several sync workers, serving the shop (or the naive checkout)."""
+
+    def __init__(self, variant: str) -> None:
+        self.variant = variant
+
+    def __enter__(self) -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = dict(os.environ)
+        if self.variant == "naive":
+            env["DJANGO_SETTINGS_MODULE"] = "tests.benchmarks.settings_naive"
+        self.log = tempfile.NamedTemporaryFile(
+            prefix="bench-gunicorn-", suffix=".log", delete=False
+        )
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "shop.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(GUNICORN_WORKERS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                status, _ = http_request(self.port, "GET", "/api/health/", None, None)
+                if status == 200:
+                    return self.port
+            except OSError:
+                pass
+            time.sleep(0.1)  # waiting for a server to come up, not for a race
+        raise RuntimeError(f"gunicorn did not start; see {self.log.name}")
+
+    def __exit__(self, *exc) -> bool:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        return False
+
+
+def run_scenario(variant: str, way: str, workload: str, buyers: int, port: int | None) -> dict:
+    from django.db import connection
+
+    plan = prepare(workload, buyers)
+    deadlocks_before = deadlock_count()
+    latencies: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(buyers)
+
+    def buyer(user, token, carts) -> None:
+        try:
+            start.wait()
+            for n, cart_id in enumerate(carts):
+                key = f"{user.pk}-{n}"
+                # A double-click: the same request twice at once, one key.
+                results = []
+                one = partial(attempt, variant, way, port, user, token, cart_id, key)
+                pair = [threading.Thread(target=record, args=(one, results)) for _ in range(2)]
+                for t in pair:
+                    t.start()
+                for t in pair:
+                    t.join()
+                with lock:
+                    for status, seconds in results:
+                        statuses.append(status)
+                        latencies.append(seconds)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buyer, args=entry) for entry in plan["buyers"]]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+
+    outcome = audit(plan)
+    return {
+        "variant": variant,
+        "way": way,
+        "workload": workload,
+        "buyers": buyers,
+        "orders_per_s": outcome["orders"] / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p95": statistics.quantiles(latencies, n=20)[-1] * 1000,
+        "errors": sum(1 for s in statuses if s >= 500),
+        "oversold": outcome["oversold"],
+        "duplicates": outcome["duplicates"],
+        "deadlocks": deadlock_count() - deadlocks_before,
+        "queries": queries_per_checkout(variant),
+    }
+
+
+def record(call, results: list) -> None:
+    results.append(call())
+
+
+def attempt(variant, way, port, user, token, cart_id, key) -> tuple[int, float]:
+    from django.db import connection
+
+    began = time.perf_counter()
+    try:
+        if way == "HTTP":
+            status, _ = http_request(
+                port, "POST", "/api/checkouts/", {"cart_id": cart_id}, token, key
+            )
+        else:
+            status = in_process(variant, user, cart_id, key)
+    finally:
+        connection.close()
+    return status, time.perf_counter() - began
+
+
+def in_process(variant: str, user, cart_id: int, key: str) -> int:
+    """The shop: its service, called directly. The naive: its view (its logic lives there)."""
+    from shop.core.errors import DomainError
+
+    if variant == "shop":
+        from shop.carts.selectors import cart_of
+        from shop.checkouts.services import create_order_from_cart
+
+        try:
+            create_order_from_cart(
+                cart_of(user=user, cart_id=cart_id), user=user, idempotency_key=key
+            )
+            return 201
+        except DomainError as exc:
+            return exc.status_code
+        except Exception:
+            return 500
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    request = APIRequestFactory().post(
+        "/api/checkouts/", {"cart_id": cart_id}, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+    force_authenticate(request, user=user)
+    try:
+        return naive_view()(request).status_code
+    except Exception:
+        return 500
+
+
+_naive_view = None
+
+
+def naive_view():
+    global _naive_view
+    if _naive_view is None:
+        from patterns.kata import load_naive
+
+        _naive_view = load_naive(
+            str(ROOT / "patterns/08_service_layer/test_x.py")
+        ).CheckoutView.as_view()
+    return _naive_view
+
+
+def http_request(port, method, path, body, token, key=None) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if key:
+        headers["Idempotency-Key"] = key
+    try:
+        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def prepare(workload: str, buyers: int) -> dict:
+    """Fresh stock, fresh buyers, one cart of one unit per round."""
+    from shop.carts.models import Cart, CartItem
+    from shop.orders.models import Order
+    from shop.products.models import SKU, Product
+    from shop.users.models import User
+    from shop.users.serializers import ActiveUserTokenObtainPairSerializer
+
+    Order.objects.all().delete()
+    Cart.objects.all().delete()
+    SKU.objects.all().delete()
+    Product.objects.all().delete()
+    User.objects.all().delete()
+    product = Product.objects.create(name="Bench product")
+    if workload == "hot SKU":
+        skus = [SKU.objects.create(product=product, code="HOT", price="9.99", stock=HOT_STOCK)]
+    else:
+        skus = SKU.objects.bulk_create(
+            SKU(product=product, code=f"S{n}", price="9.99", stock=1000) for n in range(SPREAD_SKUS)
+        )
+    initial = {sku.pk: sku.stock for sku in skus}
+    plan = []
+    for b in range(buyers):
+        user = User.objects.create_user(f"buyer{b}@example.com", "x", is_active=True)
+        token = str(ActiveUserTokenObtainPairSerializer.get_token(user).access_token)
+        carts = []
+        for n in range(ROUNDS):
+            cart = Cart.objects.create(user=user)
+            CartItem.objects.create(cart=cart, sku=skus[(b * ROUNDS + n) % len(skus)], quantity=1)
+            carts.append(cart.pk)
+        plan.append((user, token, carts))
+    return {"buyers": plan, "initial": initial}
+
+
+def audit(plan: dict) -> dict:
+    from django.db.models import Count, Sum
+
+    from shop.orders.models import Order, OrderItem
+    from shop.products.models import SKU
+
+    sold = dict(OrderItem.objects.values_list("sku_id").annotate(Sum("quantity")))
+    stock = dict(SKU.objects.values_list("pk", "stock"))
+    oversold = sum(max(0, sold.get(pk, 0) - initial) for pk, initial in plan["initial"].items())
+    # Stock that went missing without an order, or orders the stock never paid for:
+    oversold += sum(
+        abs(initial - sold.get(pk, 0) - stock[pk]) for pk, initial in plan["initial"].items()
+    )
+    duplicates = sum(
+        row["n"] - 1
+        for row in Order.objects.values("user", "idempotency_key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    return {"orders": Order.objects.count(), "oversold": oversold, "duplicates": duplicates}
+
+
+def deadlock_count() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+_queries: dict[str, int] = {}
+
+
+def queries_per_checkout(variant: str) -> int:
+    """Measured once per variant, in process, on a fresh one-line cart."""
+    if variant not in _queries:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        plan = prepare("spread SKUs", 1)
+        user, _, carts = plan["buyers"][0]
+        with CaptureQueriesContext(connection) as captured:
+            in_process(variant, user, carts[0], "count-queries")
+        _queries[variant] = len(captured)
+    return _queries[variant]
+
+
+def print_table(rows: list[dict]) -> None:
+    from tests.benchmarks.search import machine
+
+    print()
+    print(
+        f"Checkout, {ROUNDS} checkouts per buyer, each sent twice at once with one key; "
+        f"hot SKU stock {HOT_STOCK}; gunicorn {GUNICORN_WORKERS} sync workers; machine: {machine()}"
+    )
+    columns = [
+        "variant",
+        "way in",
+        "workload",
+        "buyers",
+        "orders/s",
+        "p50 ms",
+        "p95 ms",
+        "5xx",
+        "oversold",
+        "duplicates",
+        "deadlocks",
+        "queries",
+    ]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "|".join("---" for _ in columns) + "|")
+    for r in rows:
+        print(
+            f"| {r['variant']} | {r['way']} | {r['workload']} | {r['buyers']} | {r['orders_per_s']:.0f} | "
+            f"{r['p50']:.1f} | {r['p95']:.1f} | {r['errors']} | {r['oversold']} | {r['duplicates']} | "
+            f"{r['deadlocks']} | {r['queries']} |"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
