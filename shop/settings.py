@@ -166,6 +166,12 @@ if "EMAIL_FILE_PATH" in os.environ:
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
 
+# --- Notifications to other systems (pattern 10) -----------------------------------------
+
+# Who hears about placed orders: a dotted path to notify(*, message_id, topic, payload),
+# called by `manage.py deliver_outbox` at least once per order (dedupe by message_id).
+ORDER_NOTIFIER = os.environ.get("ORDER_NOTIFIER", "shop.orders.notifications.log_notification")
+
 # --- REST framework --------------------------------------------------------------------
 
 REST_FRAMEWORK = {

@@ -75,3 +75,24 @@ class OrderItemFactory(DjangoModelFactory):
     unit_price = factory.LazyAttribute(lambda item: item.sku.price)
     quantity = 1
     line_total = factory.LazyAttribute(lambda item: item.unit_price * item.quantity)
+
+
+# --- Carts ---------------------------------------------------------------------------
+
+
+class CartFactory(DjangoModelFactory):
+    class Meta:
+        model = "carts.Cart"
+
+    user = factory.SubFactory(UserFactory)
+
+
+class CartItemFactory(DjangoModelFactory):
+    """A cart line; its SKU (and product) are new unless given."""
+
+    class Meta:
+        model = "carts.CartItem"
+
+    cart = factory.SubFactory(CartFactory)
+    sku = factory.SubFactory(SKUFactory)
+    quantity = 1

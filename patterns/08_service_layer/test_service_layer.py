@@ -129,13 +129,12 @@ def test_twenty_buyers_of_one_unit_each_leave_exactly_eighty(checkout_url, order
 
 @concurrent
 def test_carts_holding_a_b_and_b_a_both_succeed_without_a_deadlock(order_insert):
-    mount_shop_checkout()
     a, b = sku_with_stock(5, "A-1"), sku_with_stock(5, "B-1")
     first = buyer_with_cart((a, 1), (b, 1))
     second = buyer_with_cart((b, 1), (a, 1))
 
     results = run_concurrently(
-        [checkout("/checkouts/", *first), checkout("/checkouts/", *second)], order_insert(2)
+        [checkout("/api/checkouts/", *first), checkout("/api/checkouts/", *second)], order_insert(2)
     )
 
     assert [status for status, _ in results] == [201, 201], results
@@ -171,7 +170,7 @@ def test_one_key_sent_twice_at_once_makes_one_order_and_both_answers_name_it(
 
 
 @pytest.mark.django_db
-def test_a_replay_after_success_answers_the_same_and_changes_nothing(client_for, mailoutbox):
+def test_a_replay_after_success_answers_the_same_and_changes_nothing(client_for):
     sku = sku_with_stock(10)
     user, cart = buyer_with_cart((sku, 2))
     client = client_for(user)
@@ -206,17 +205,32 @@ def test_one_key_with_a_different_cart_is_refused_with_422(checkout_url):
     assert (Order.objects.count(), stock_of(sku)) == (1, 9)
 
 
+@concurrent
+def test_one_key_on_two_carts_at_once_makes_one_order_and_one_422(order_insert):
+    """Different carts and SKUs, so no lock orders them: both reach the INSERT, and the
+    unique (user, key) constraint makes the second wait, fail, and answer 422."""
+    user, cart = buyer_with_cart((sku_with_stock(10, "A-1"), 1))
+    _, other_cart = buyer_with_cart((sku_with_stock(10, "B-1"), 2), user=user)
+
+    results = run_concurrently(
+        [checkout("/api/checkouts/", user, c, key="k") for c in (cart, other_cart)], order_insert(2)
+    )
+
+    assert sorted(status for status, _ in results) == [201, 422], results
+    assert Order.objects.count() == 1
+
+
 # --- 7. The same key from two users ------------------------------------------------------------
 
 
 @concurrent
 def test_the_same_key_from_two_users_makes_two_independent_orders(order_insert):
-    mount_shop_checkout()
     sku = sku_with_stock(10)
     buyers = [buyer_with_cart((sku, 1)) for _ in range(2)]
 
     results = run_concurrently(
-        [checkout("/checkouts/", user, cart, key="same") for user, cart in buyers], order_insert(2)
+        [checkout("/api/checkouts/", user, cart, key="same") for user, cart in buyers],
+        order_insert(2),
     )
 
     assert [status for status, _ in results] == [201, 201]
@@ -233,7 +247,6 @@ class InjectedFailure(Exception):
 
 @concurrent
 def test_an_error_after_the_order_insert_rolls_everything_back(monkeypatch, mailoutbox):
-    mount_shop_checkout()
     sku = sku_with_stock(10)
     user, cart = buyer_with_cart((sku, 2))
 
@@ -242,14 +255,13 @@ def test_an_error_after_the_order_insert_rolls_everything_back(monkeypatch, mail
 
     monkeypatch.setattr("shop.checkouts.services.skus_take_stock", fail)
     with pytest.raises(InjectedFailure):
-        checkout_raising("/checkouts/", user, cart, key="k")
+        checkout_raising("/api/checkouts/", user, cart, key="k")
 
     assert (Order.objects.count(), stock_of(sku), len(mailoutbox)) == (0, 10, 0)
     assert cart.items.count() == 1, "the cart was emptied by a checkout that failed"
 
     monkeypatch.undo()
-    mount_shop_checkout()
-    status, _ = checkout("/checkouts/", user, cart, key="k")()
+    status, _ = checkout("/api/checkouts/", user, cart, key="k")()
     assert status == 201, "the key was used up by a checkout that never happened"
     assert len(mailoutbox) == 1
 
@@ -270,12 +282,6 @@ def test_a_one_line_and_a_fifty_line_checkout_run_the_same_queries(client_for):
         counts.append(len(queries))
 
     assert counts[0] == counts[1], said("checked out 1 line, then 50", counts, "the same count")
-
-
-def mount_shop_checkout() -> None:
-    from django.conf import settings
-
-    mount(settings, [path("checkouts/", CheckoutView.as_view())])
 
 
 def checkout_raising(url: str, user, cart, key: str):

@@ -2,7 +2,6 @@
 
 import hashlib
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -10,7 +9,7 @@ from django.db import IntegrityError, transaction
 from shop.carts.selectors import cart_lines, cart_locked
 from shop.carts.services import cart_empty
 from shop.core.errors import EmptyCart, IdempotencyKeyReused
-from shop.orders.emails import send_order_confirmation
+from shop.orders.effects import announce_order_placed
 from shop.orders.selectors import order_for_key
 from shop.orders.services import Line, order_place
 from shop.products.selectors import skus_locked_for_sale
@@ -72,10 +71,10 @@ def create_order_from_cart(cart, *, user, idempotency_key: str | None = None) ->
             if not earlier:
                 raise
             return replay(earlier, fingerprint)
+        # Safe before the last writes: its email and notification wait for the commit.
+        announce_order_placed(order=order)
         skus_take_stock(quantities=quantities)
         cart_empty(cart=locked_cart)
-        # partial binds this order's id now; robust: a failing email never fails checkout.
-        transaction.on_commit(partial(send_order_confirmation, order_id=order.pk), robust=True)
     return Checkout(order=order, replayed=False)
 
 

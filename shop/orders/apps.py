@@ -6,3 +6,9 @@ class OrdersConfig(AppConfig):
 
     name = "shop.orders"
     label = "orders"
+
+    def ready(self) -> None:
+        from shop.core import outbox
+        from shop.orders.notifications import ORDER_PLACED, order_placed
+
+        outbox.register(ORDER_PLACED, order_placed)

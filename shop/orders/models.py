@@ -21,7 +21,8 @@ class Order(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLACED)
     created_at = models.DateTimeField(default=timezone.now)
-    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    # Wider than a SKU price (12 digits): 1000 units of the dearest SKU, many lines.
+    total = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0.00"))
     # The client's Idempotency-Key, and a fingerprint of the request it came with
     # (pattern 08). Unique per user in the database: two concurrent requests with
     # one key cannot both create an order.
@@ -43,7 +44,8 @@ class Order(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # After creation only the status may move: the rest is the record of a sale.
-        if not self._state.adding and set(kwargs.get("update_fields") or ["*"]) - {"status"}:
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and (update_fields is None or set(update_fields) - {"status"}):
             raise SnapshotIsImmutable(f"Order #{self.pk}: only its status may change.")
         super().save(*args, **kwargs)
 
@@ -58,7 +60,7 @@ class OrderItem(models.Model):
     sku_code = models.CharField(max_length=64)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
-    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    line_total = models.DecimalField(max_digits=20, decimal_places=2)
 
     class Meta:
         ordering = ["id"]

@@ -1,7 +1,5 @@
 """Identity use cases. Each runs in one transaction; emails go out after commit."""
 
-from functools import partial
-
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +7,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from shop.core.errors import EmailNotVerified, InvalidCredentials, InvalidVerificationToken
+from shop.core.side_effects import after_commit
 from shop.users.emails import send_verification_email
 from shop.users.models import User
 from shop.users.tokens import email_verification_token
@@ -18,7 +17,7 @@ from shop.users.tokens import email_verification_token
 def user_register(*, email: str, password: str) -> User:
     """Create an inactive account and send its verification email once committed."""
     user = User.objects.create_user(email=email, password=password)
-    transaction.on_commit(partial(send_verification_email, user_id=user.pk), robust=True)
+    after_commit(send_verification_email, user_id=user.pk)
     return user
 
 
@@ -27,7 +26,7 @@ def user_resend_verification(*, email: str) -> None:
     """Send a fresh link to an unverified account; say nothing either way."""
     user = User.objects.find_by_email(email)
     if user is not None and user.email_verified_at is None:
-        transaction.on_commit(partial(send_verification_email, user_id=user.pk), robust=True)
+        after_commit(send_verification_email, user_id=user.pk)
 
 
 @transaction.atomic

@@ -1,0 +1,63 @@
+"""Serve one request through a freshly built WSGI application; print its spans as JSON.
+
+    python patterns/05_opentelemetry/probe.py shop|naive [PATH]
+
+Tracing is set up once per process, so each variant gets a process of its own.
+The spans are caught by an in-memory exporter added to whatever tracer provider
+the variant configured.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+from wsgiref.util import setup_testing_defaults
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+
+
+def build(variant: str):
+    if variant == "shop":
+        from shop.wsgi import application
+
+        return application
+    sys.path.insert(0, str(Path(__file__).parent))
+    import naive
+
+    return naive.build_application()
+
+
+def main(variant: str, path: str) -> None:
+    application = build(variant)
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = trace.get_tracer_provider()
+    if hasattr(provider, "add_span_processor"):  # not when OTEL_SDK_DISABLED=true
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET"}
+    setup_testing_defaults(environ)
+    environ["HTTP_HOST"] = "localhost"
+    statuses = []
+    b"".join(application(environ, lambda status, headers, *exc: statuses.append(status)))
+    spans = [
+        {
+            "name": span.name,
+            "kind": span.kind.name,
+            "attributes": dict(span.attributes),
+            "trace_id": span.context.trace_id,
+            "span_id": span.context.span_id,
+            "parent_id": span.parent.span_id if span.parent else None,
+        }
+        for span in exporter.get_finished_spans()
+    ]
+    print("PROBE " + json.dumps({"status": statuses[0], "spans": spans}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "/api/health/")

@@ -1,0 +1,509 @@
+"""Pattern 09: an order shows what was bought, whatever the catalogue does next."""
+
+from decimal import Decimal
+
+import pytest
+from django import test as django_test
+from django.db import IntegrityError, connection, transaction
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    multiple,
+    rule,
+    run_state_machine_as_test,
+)
+from rest_framework import serializers
+from rest_framework.routers import SimpleRouter
+from rest_framework.test import APIClient
+
+from patterns.kata import RedGreen, load_naive, mount, said
+from shop.carts.services import cart_add_item, cart_create
+from shop.checkouts.services import create_order_from_cart
+from shop.core.errors import StillReferenced
+from shop.orders.models import Order, OrderItem, SnapshotIsImmutable
+from shop.orders.views import OrderViewSet
+from shop.products.models import SKU, Product
+from shop.products.services import (
+    product_archive,
+    product_create,
+    product_purge,
+    product_update,
+    sku_update,
+)
+from tests.factories import ProductFactory, SKUFactory, UserFactory
+
+naive = load_naive(__file__)
+red_green = RedGreen(naive=naive.OrderViewSet, shop=OrderViewSet)
+
+
+def checkout(user, *lines: tuple[SKU, int]) -> Order:
+    """An order placed the way the shop places every order: a cart, then the checkout service."""
+    cart = cart_create(user=user)
+    for sku, quantity in lines:
+        cart_add_item(cart=cart, sku_id=sku.pk, quantity=quantity)
+    return create_order_from_cart(cart, user=user).order
+
+
+def differences(got: dict, expected: dict) -> tuple[str, str]:
+    """Only the fields that differ, as "name value, name value", for an assertion message."""
+    keys = [
+        key for key in {**expected, **got} if got.get(key, "(none)") != expected.get(key, "(none)")
+    ]
+    return (
+        ", ".join(f"{key} {got.get(key, '(none)')}" for key in keys),
+        ", ".join(f"{key} {expected.get(key, '(none)')}" for key in keys),
+    )
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def vase(db) -> SKU:
+    product = ProductFactory(name="Porcelain vase")
+    return SKUFactory(product=product, code="VASE-BLUE", price=Decimal("12.50"), stock=10)
+
+
+@pytest.fixture
+def read_order(variant, settings, customer):
+    """``read_order(order)``: GET /orders/{id}/ through the variant's viewset, as its owner."""
+    router = SimpleRouter()
+    router.register("orders", variant, basename="order")
+    mount(settings, router.urls)
+    client = APIClient()
+    client.force_authenticate(customer)
+
+    def read(order: Order) -> dict:
+        response = client.get(f"/orders/{order.pk}/")
+        assert response.status_code == 200, said(
+            f"GET /orders/{order.pk}/ as its owner", response.status_code, 200
+        )
+        return response.json()
+
+    return read
+
+
+VASE_BOUGHT = {
+    "product_name": "Porcelain vase",
+    "sku_code": "VASE-BLUE",
+    "unit_price": "12.50",
+    "quantity": 2,
+    "line_total": "25.00",
+}
+
+
+@red_green(why="the naive item reads the SKU's price today, not the price paid")
+def test_a_repriced_sku_leaves_the_price_paid(customer, vase, read_order):
+    order = checkout(customer, (vase, 2))
+
+    sku_update(sku=vase, price=Decimal("15.00"))
+
+    item = read_order(order)["items"][0]
+    expected = {"sku_id": vase.pk, **VASE_BOUGHT}
+    assert item == expected, said(
+        f"read order #{order.pk} after the SKU was repriced", *differences(item, expected)
+    )
+
+
+@red_green(why="the naive total adds up today's prices, not what was charged")
+def test_a_repriced_sku_leaves_the_order_total_charged(customer, vase, read_order):
+    cup = SKUFactory(code="CUP-WHITE", price=Decimal("4.20"), stock=10)
+    order = checkout(customer, (vase, 2), (cup, 3))  # 25.00 + 12.60
+
+    sku_update(sku=cup, price=Decimal("3.99"))  # a sale starts the next day
+
+    total = read_order(order)["total"]
+    assert total == "37.60", said(
+        f"read order #{order.pk}'s total after one of its SKUs was repriced", total, "37.60"
+    )
+
+
+@red_green(why="the naive item reads the product's name today, not the name on the receipt")
+def test_a_renamed_product_leaves_the_name_bought(customer, vase, read_order):
+    order = checkout(customer, (vase, 2))
+
+    product_update(product=vase.product, name="Porcelain vase, 2025 edition")
+
+    item = read_order(order)["items"][0]
+    expected = {"sku_id": vase.pk, **VASE_BOUGHT}
+    assert item == expected, said(
+        f"read order #{order.pk} after the product was renamed", *differences(item, expected)
+    )
+
+
+@red_green(why="the naive item reads the SKU's code today, not the code that was shipped")
+def test_a_new_sku_code_leaves_the_code_bought(customer, vase, read_order):
+    order = checkout(customer, (vase, 2))
+
+    vase.code = "VASE-BLUE-L"  # as staff do in the admin's SKU inline
+    vase.save(update_fields=["code"])
+
+    item = read_order(order)["items"][0]
+    expected = {"sku_id": vase.pk, **VASE_BOUGHT}
+    assert item == expected, said(
+        f"read order #{order.pk} after the SKU's code changed", *differences(item, expected)
+    )
+
+
+# --- The shop only: what the record is, and who can change it --------------------------
+
+
+@pytest.mark.django_db
+def test_an_archived_product_still_reads_in_full_in_its_orders(client_for, customer, vase):
+    cup = SKUFactory(code="CUP-WHITE", price=Decimal("0.10"), stock=10)
+    order = checkout(customer, (vase, 3), (cup, 7))
+
+    product_archive(product=vase.product)
+
+    body = client_for(customer).get(f"/api/orders/{order.pk}/").json()
+    assert {key: body[key] for key in ("id", "status", "total", "items")} == {
+        "id": order.pk,
+        "status": "placed",
+        "total": "38.20",
+        "items": [
+            {**VASE_BOUGHT, "sku_id": vase.pk, "quantity": 3, "line_total": "37.50"},
+            {
+                "sku_id": cup.pk,
+                "product_name": cup.product.name,
+                "sku_code": "CUP-WHITE",
+                "unit_price": "0.10",
+                "quantity": 7,
+                "line_total": "0.70",
+            },
+        ],
+    }
+
+
+@pytest.mark.django_db
+def test_saving_a_changed_order_item_is_refused(customer, vase):
+    item = checkout(customer, (vase, 2)).items.get()
+
+    item.unit_price = Decimal("1.00")
+    with pytest.raises(SnapshotIsImmutable):
+        item.save()
+
+    assert OrderItem.objects.get(pk=item.pk).unit_price == Decimal("12.50")
+
+
+@pytest.mark.django_db
+def test_saving_an_order_may_move_its_status_and_nothing_else(customer, vase):
+    order = checkout(customer, (vase, 2))
+
+    order.save(update_fields=["status"])  # allowed: the order's life goes on
+
+    order.total = Decimal("0.00")
+    with pytest.raises(SnapshotIsImmutable):
+        order.save()
+    assert Order.objects.get(pk=order.pk).total == Decimal("25.00")
+
+
+def queryset_update(item: OrderItem) -> None:
+    OrderItem.objects.filter(pk=item.pk).update(unit_price=Decimal("1.00"))
+
+
+def bulk_update(item: OrderItem) -> None:
+    item.quantity = 9
+    OrderItem.objects.bulk_update([item], ["quantity"])
+
+
+def raw_sql(item: OrderItem) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE orders_orderitem SET product_name = %s WHERE id = %s", ["Fake", item.pk]
+        )
+
+
+def repoint_the_sku(item: OrderItem) -> None:
+    OrderItem.objects.filter(pk=item.pk).update(sku=SKUFactory())
+
+
+def rewrite_the_total(item: OrderItem) -> None:
+    Order.objects.filter(pk=item.order_id).update(total=Decimal("0.00"))
+
+
+WRITES_THAT_SKIP_SAVE = [queryset_update, bulk_update, raw_sql, repoint_the_sku, rewrite_the_total]
+
+
+@pytest.mark.postgres(reason="the trigger is PostgreSQL's; on SQLite only save() guards")
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", WRITES_THAT_SKIP_SAVE, ids=lambda write: write.__name__)
+def test_the_database_refuses_a_write_that_skips_save(write, customer, vase):
+    item = checkout(customer, (vase, 2)).items.get()
+
+    with pytest.raises(IntegrityError, match="its snapshot cannot change"), transaction.atomic():
+        write(item)
+
+    kept = OrderItem.objects.select_related("order").get(pk=item.pk)
+    assert (kept.product_name, kept.unit_price, kept.quantity, kept.sku_id, kept.order.total) == (
+        "Porcelain vase",
+        Decimal("12.50"),
+        2,
+        vase.pk,
+        Decimal("25.00"),
+    )
+
+
+@pytest.mark.postgres(reason="the trigger is PostgreSQL's; on SQLite only save() guards")
+@pytest.mark.django_db
+def test_the_database_lets_through_updates_that_leave_the_snapshot_alone(customer, vase):
+    item = checkout(customer, (vase, 2)).items.get()
+
+    # A status change, and a bulk tool rewriting the snapshot with the values it has.
+    Order.objects.filter(pk=item.order_id).update(status=Order.Status.PLACED)
+    OrderItem.objects.bulk_update([item], ["product_name", "unit_price", "quantity"])
+
+    assert OrderItem.objects.get(pk=item.pk).unit_price == Decimal("12.50")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_an_order_has_no_write_endpoint(method, client_for, customer, vase):
+    order = checkout(customer, (vase, 2))
+
+    response = getattr(client_for(customer), method)(
+        f"/api/orders/{order.pk}/", {"total": "0.00"}, format="json"
+    )
+
+    assert response.status_code == 405, said(
+        f"{method.upper()} /api/orders/{order.pk}/", response.status_code, 405
+    )
+
+
+@pytest.mark.django_db
+def test_orders_are_placed_by_checkout_not_by_posting_to_orders(client_for, customer):
+    assert client_for(customer).post("/api/orders/", {}, format="json").status_code == 405
+
+
+# --- Any sequence of catalogue edits (hypothesis, stateful) -------------------------------
+
+NAMES = st.text(st.characters(exclude_categories=["Cc", "Cs"]), min_size=1, max_size=30)
+PRICES = st.decimals(min_value=0, max_value=Decimal("9999.99"), places=2)
+STOCKS = st.integers(min_value=0, max_value=50)
+QUANTITIES = st.integers(min_value=1, max_value=3)
+
+
+def flat(order: dict) -> dict:
+    """``{"total": ..., "items[0].sku_code": ...}``: one key per fact, to name what differs."""
+    facts = {key: value for key, value in order.items() if key != "items"}
+    for n, item in enumerate(order.get("items", [])):
+        facts.update({f"items[{n}].{key}": value for key, value in item.items()})
+    return facts
+
+
+def money(amount: Decimal) -> str:
+    """How the API writes an amount: a string with two decimals (never "-0.00")."""
+    return f"{amount + 0:.2f}"
+
+
+class CatalogueEditsNeverChangeAnOrder(RuleBasedStateMachine):
+    """Customers buy while staff edit the catalogue in every way the shop allows.
+
+    The machine keeps its own model of the catalogue (names, codes, prices,
+    stock, archived, purged), writes down each order from that model when it is
+    placed, and after every step reads every order back through the API as its
+    owner: each must be exactly what was bought.
+
+    Each run is one savepoint, rolled back in ``teardown()``: no rows leak from
+    one example into the next.
+    """
+
+    skus = Bundle("skus")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.savepoint = transaction.atomic()
+        self.savepoint.__enter__()
+        self.customer = UserFactory()
+        self.client = APIClient()
+        self.client.force_authenticate(self.customer)
+        self.product_of: dict[int, int] = {}  # sku id -> product id
+        self.code: dict[int, str] = {}
+        self.price: dict[int, Decimal] = {}
+        self.stock: dict[int, int] = {}
+        self.name: dict[int, str] = {}  # product id -> name
+        self.active: dict[int, bool] = {}
+        self.purged: set[int] = set()  # product ids
+        self.ordered: set[int] = set()  # product ids some order refers to
+        self.expected: dict[int, dict] = {}  # order id -> what GET /api/orders/{id}/ must say
+        self.codes_issued = 0
+
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self.savepoint.__exit__(None, None, None)
+
+    # -- the model ---------------------------------------------------------------------
+
+    def new_code(self) -> str:
+        self.codes_issued += 1
+        return f"SKU-{self.codes_issued:03d}"
+
+    def remember_sku(self, sku: SKU) -> int:
+        self.product_of[sku.pk] = sku.product_id
+        self.code[sku.pk], self.price[sku.pk], self.stock[sku.pk] = sku.code, sku.price, sku.stock
+        return sku.pk
+
+    def exists(self, sku_id: int) -> bool:
+        return self.product_of[sku_id] not in self.purged
+
+    def sellable(self, sku_id: int, quantity: int) -> bool:
+        product_id = self.product_of[sku_id]
+        return self.exists(sku_id) and self.active[product_id] and self.stock[sku_id] >= quantity
+
+    # -- customers ---------------------------------------------------------------------
+
+    @rule(sku=skus, quantity=QUANTITIES)
+    def buy_one(self, sku: int, quantity: int) -> None:
+        self.buy({sku: quantity})
+
+    @rule(lines=st.lists(st.tuples(skus, QUANTITIES), min_size=2, max_size=4))
+    def buy_several(self, lines: list[tuple[int, int]]) -> None:
+        quantities: dict[int, int] = {}
+        for sku, quantity in lines:
+            quantities[sku] = quantities.get(sku, 0) + quantity
+        self.buy(quantities)
+
+    def buy(self, quantities: dict[int, int]) -> None:
+        """Check out whatever of ``quantities`` is on sale, in a fresh cart."""
+        lines = {sku: qty for sku, qty in sorted(quantities.items()) if self.sellable(sku, qty)}
+        if not lines:
+            return
+        cart = cart_create(user=self.customer)
+        for sku, quantity in lines.items():
+            cart_add_item(cart=cart, sku_id=sku, quantity=quantity)
+        order = create_order_from_cart(cart, user=self.customer).order
+
+        items = [
+            {
+                "sku_id": sku,
+                "product_name": self.name[self.product_of[sku]],
+                "sku_code": self.code[sku],
+                "unit_price": money(self.price[sku]),
+                "quantity": quantity,
+                "line_total": money(self.price[sku] * quantity),
+            }
+            for sku, quantity in lines.items()
+        ]
+        self.expected[order.pk] = {
+            "id": order.pk,
+            "status": "placed",
+            "created_at": serializers.DateTimeField().to_representation(order.created_at),
+            "total": money(sum((self.price[sku] * qty for sku, qty in lines.items()), Decimal(0))),
+            "items": items,
+        }
+        for sku, quantity in lines.items():
+            self.stock[sku] -= quantity
+            self.ordered.add(self.product_of[sku])
+
+    # -- staff -------------------------------------------------------------------------
+
+    @initialize(target=skus, name=NAMES, price=PRICES, stock=STOCKS.map(lambda n: n + 1))
+    def first_product(self, name: str, price: Decimal, stock: int) -> int:
+        return self.new_product(name, price, stock)
+
+    @rule(target=skus, name=NAMES, price=PRICES, stock=STOCKS)
+    def new_product(self, name: str, price: Decimal, stock: int) -> int:
+        product = product_create(
+            name=name, skus=[{"code": self.new_code(), "price": price, "stock": stock}]
+        )
+        self.name[product.pk], self.active[product.pk] = name, True
+        return self.remember_sku(product.skus.get())
+
+    @rule(target=skus, sku=skus, price=PRICES, stock=STOCKS)
+    def new_sku(self, sku: int, price: Decimal, stock: int):
+        if not self.exists(sku):
+            return multiple()  # nothing new
+        return self.remember_sku(
+            SKU.objects.create(
+                product_id=self.product_of[sku], code=self.new_code(), price=price, stock=stock
+            )
+        )
+
+    @rule(sku=skus, name=NAMES)
+    def rename(self, sku: int, name: str) -> None:
+        if self.exists(sku):
+            product = Product.objects.get(pk=self.product_of[sku])
+            product_update(product=product, name=name)
+            self.name[product.pk] = name
+
+    @rule(sku=skus, price=PRICES)
+    def reprice(self, sku: int, price: Decimal) -> None:
+        if self.exists(sku):
+            sku_update(sku=SKU.objects.get(pk=sku), price=price)
+            self.price[sku] = price
+
+    @rule(sku=skus)
+    def recode(self, sku: int) -> None:
+        if self.exists(sku):
+            row = SKU.objects.get(pk=sku)
+            row.code = self.new_code()  # as staff do in the admin's SKU inline
+            row.save(update_fields=["code"])
+            self.code[sku] = row.code
+
+    @rule(sku=skus, stock=STOCKS)
+    def restock(self, sku: int, stock: int) -> None:
+        if self.exists(sku):
+            sku_update(sku=SKU.objects.get(pk=sku), stock=stock)
+            self.stock[sku] = stock
+
+    @rule(sku=skus, archived=st.booleans())
+    def archive_or_restore(self, sku: int, archived: bool) -> None:
+        """A soft delete (pattern 06), or bringing the product back."""
+        if self.exists(sku):
+            product = Product.objects.get(pk=self.product_of[sku])
+            if archived:
+                product_archive(product=product)
+            else:
+                product_update(product=product, is_active=True)
+            self.active[product.pk] = not archived
+
+    @rule(sku=skus)
+    def purge(self, sku: int) -> None:
+        """A hard delete: refused while an order refers to the product, else it is gone."""
+        if not self.exists(sku):
+            return
+        product_id = self.product_of[sku]
+        product = Product.objects.get(pk=product_id)
+        if product_id in self.ordered:
+            with pytest.raises(StillReferenced):
+                product_purge(product=product)
+        else:
+            product_purge(product=product)
+            self.purged.add(product_id)
+
+    # -- what must always hold ---------------------------------------------------------
+
+    @invariant()
+    def every_order_reads_exactly_as_bought(self) -> None:
+        for order_id, expected in self.expected.items():
+            response = self.client.get(f"/api/orders/{order_id}/")
+            assert response.status_code == 200, said(
+                f"GET /api/orders/{order_id}/ as its owner", response.status_code, 200
+            )
+            got = response.json()
+            assert got == expected, said(
+                f"read order #{order_id} after catalogue edits",
+                *differences(flat(got), flat(expected)),
+            )
+
+
+class TestCatalogueEdits(django_test.TestCase):
+    """Django's TestCase gives the state machine a database and one transaction.
+
+    Each example (one machine run) is a savepoint inside it, which the machine
+    opens in ``__init__`` and rolls back in ``teardown()``.
+    ``hypothesis.extra.django.TestCase`` would not do that here: its per-example
+    hooks run for ``@given`` methods, and a machine's runs are not one.
+    The root conftest's "ci" profile is derandomized: the same runs every time.
+    """
+
+    def test_every_order_reads_exactly_as_bought_whatever_the_catalogue_does(self):
+        run_state_machine_as_test(
+            CatalogueEditsNeverChangeAnOrder,
+            settings=hypothesis_settings(max_examples=25, stateful_step_count=15, deadline=None),
+        )

@@ -1,0 +1,90 @@
+"""OpenTelemetry for the shop, configured from the standard OTEL_* variables (pattern 05).
+
+Call ``configure_opentelemetry()`` once per process, before Django builds its
+WSGI/ASGI handler: the handler reads MIDDLEWARE when it is built, and
+``DjangoInstrumentor`` works by adding its middleware there. ``manage.py``,
+``shop/wsgi.py`` and ``shop/asgi.py`` do it first thing.
+
+- ``OTEL_SDK_DISABLED=true``: nothing is configured, nothing is traced.
+- ``OTEL_TRACES_EXPORTER``: ``none`` (default: spans are made but go nowhere),
+  ``console`` (printed as JSON), or ``otlp`` (HTTP/protobuf to
+  ``OTEL_EXPORTER_OTLP_ENDPOINT``, with the ``otlp`` extra installed).
+- ``OTEL_SERVICE_NAME`` (default ``shop``) and ``OTEL_RESOURCE_ATTRIBUTES``
+  (e.g. ``deployment.environment=staging``) describe the process.
+
+Under a forking server (gunicorn with ``--preload``), call it again in the
+worker after the fork (a ``post_fork`` hook): the batch exporter's thread does
+not survive a fork. Without ``--preload`` each worker imports ``shop.wsgi``
+itself and nothing more is needed.
+"""
+
+import os
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+
+_configured = False
+
+
+def configure_opentelemetry(*, span_processor: SpanProcessor | None = None) -> bool:
+    """Set up tracing and instrument Django and its database driver; once per process.
+
+    ``span_processor`` replaces the exporter chosen by OTEL_TRACES_EXPORTER (the
+    tests pass an in-memory one). Returns whether tracing is on.
+    """
+    global _configured
+    if _configured:
+        return True
+    if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return False
+
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name()}))
+    processor = span_processor or processor_from_environment()
+    if processor is not None:
+        provider.add_span_processor(processor)
+    trace.set_tracer_provider(provider)
+    instrument_django_and_database()
+    _configured = True
+    return True
+
+
+def service_name() -> str:
+    return os.environ.get("OTEL_SERVICE_NAME") or "shop"
+
+
+def processor_from_environment() -> SpanProcessor | None:
+    exporter = os.environ.get("OTEL_TRACES_EXPORTER", "none").strip().lower()
+    if exporter == "none":
+        return None
+    if exporter == "console":
+        return BatchSpanProcessor(ConsoleSpanExporter())
+    if exporter == "otlp":
+        # Optional: pip install "drf-production-kata[otlp]". Sends in the background;
+        # an unreachable collector costs a logged warning, never a failed request.
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        return BatchSpanProcessor(OTLPSpanExporter())
+    raise ValueError(f"OTEL_TRACES_EXPORTER must be none, console or otlp, got {exporter!r}.")
+
+
+def instrument_django_and_database() -> None:
+    """Django's request spans, and query spans from the driver Django really loads."""
+    from django.conf import settings
+    from opentelemetry.instrumentation.django import DjangoInstrumentor
+
+    DjangoInstrumentor().instrument()
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine == "django.db.backends.postgresql":
+        # psycopg 3. The psycopg2 instrumentor (the article's) would trace nothing.
+        from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
+
+        PsycopgInstrumentor().instrument()
+    elif engine == "django.db.backends.sqlite3":
+        from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
+
+        SQLite3Instrumentor().instrument()
+
+
+tracer = trace.get_tracer("shop")

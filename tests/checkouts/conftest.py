@@ -1,0 +1,66 @@
+"""Fixtures for the checkout tests: the customer, a stranger, a cart, and the request itself.
+
+Imports from Django live inside the fixtures: pytest loads this file before the
+root conftest has configured the settings.
+"""
+
+import pytest
+
+
+@pytest.fixture
+def customer_client(client_for, user):
+    return client_for(user)
+
+
+@pytest.fixture
+def stranger(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def stranger_client(client_for, stranger):
+    return client_for(stranger)
+
+
+@pytest.fixture
+def cart(user):
+    """The customer's cart, empty."""
+    from tests.factories import CartFactory
+
+    return CartFactory(user=user)
+
+
+@pytest.fixture
+def checkout():
+    """``checkout(client, cart_id, key=None)``: POST /api/checkouts/, with an Idempotency-Key if given."""
+
+    def post(client, cart_id, key: str | None = None):
+        headers = {} if key is None else {"HTTP_IDEMPOTENCY_KEY": key}
+        return client.post("/api/checkouts/", {"cart_id": cart_id}, **headers)
+
+    return post
+
+
+@pytest.fixture
+def world():
+    """``world()``: what a checkout may change, for "nothing changed" assertions.
+
+    Every SKU's stock, every order with its items, and every cart line.
+    """
+    from shop.carts.models import CartItem
+    from shop.orders.models import Order, OrderItem
+    from shop.products.models import SKU
+
+    def snapshot() -> dict:
+        return {
+            "stock": dict(SKU.objects.values_list("pk", "stock")),
+            "orders": list(Order.objects.order_by("pk").values_list("pk", "user_id", "total")),
+            "order_items": OrderItem.objects.count(),
+            "cart_lines": list(
+                CartItem.objects.order_by("pk").values_list("cart_id", "sku_id", "quantity")
+            ),
+        }
+
+    return snapshot
