@@ -12,6 +12,7 @@ import os
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 # --- Hypothesis ----------------------------------------------------------------
 # "ci" is derandomized: the same examples, so the same verdict, on every run.
@@ -36,6 +37,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # --- Database and Django settings -----------------------------------------------
 
 _server = None
+SPANS = InMemorySpanExporter()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,6 +54,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Real hashing costs ~100 ms a password; the tests are about behaviour, not cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    # Tracing is on in every test, as in production: one in-memory exporter for the
+    # run, installed before instrumenting (a tracer provider can be set only once).
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+
+    from shop.core.telemetry import configure_opentelemetry
+
+    configure_opentelemetry(span_processor=SimpleSpanProcessor(SPANS))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -92,6 +102,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def spans():
+    """The spans finished during this test, from the run's in-memory exporter."""
+    SPANS.clear()
+    return SPANS
 
 
 @pytest.fixture

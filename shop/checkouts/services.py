@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from opentelemetry import trace
 
 from shop.carts.selectors import cart_lines, cart_locked
 from shop.carts.services import cart_empty
 from shop.core.errors import EmptyCart, IdempotencyKeyReused
+from shop.core.telemetry import tracer
 from shop.orders.effects import announce_order_placed
 from shop.orders.selectors import order_for_key
 from shop.orders.services import Line, order_place
@@ -33,6 +35,17 @@ def create_order_from_cart(cart, *, user, idempotency_key: str | None = None) ->
     write the order in bulk, take the stock with F() behind CHECK (stock >= 0),
     empty the cart. The confirmation email goes out only after commit.
     """
+    # Pattern 05: a span inside the request's trace; a failure is recorded on it.
+    attributes = {"shop.cart.id": cart.pk, "shop.checkout.idempotency_key": bool(idempotency_key)}
+    with tracer.start_as_current_span("checkout", attributes=attributes) as span:
+        checkout = place_order(cart, user=user, idempotency_key=idempotency_key)
+        span.set_attributes(
+            {"shop.order.id": checkout.order.pk, "shop.checkout.replayed": checkout.replayed}
+        )
+        return checkout
+
+
+def place_order(cart, *, user, idempotency_key: str | None) -> Checkout:
     fingerprint = request_fingerprint(cart_id=cart.pk)
     with transaction.atomic():
         locked_cart = cart_locked(user=user, cart_id=cart.pk)
@@ -45,6 +58,7 @@ def create_order_from_cart(cart, *, user, idempotency_key: str | None = None) ->
         if not items:
             raise EmptyCart()
         quantities = {item.sku_id: item.quantity for item in items}
+        trace.get_current_span().set_attribute("shop.checkout.lines", len(items))
         skus = skus_locked_for_sale(quantities=quantities)
         lines = [
             Line(

@@ -2,9 +2,10 @@
 
 The queries: the caller's account; the cart (to 404 a stranger's), then the cart
 again, locked, inside a savepoint; its lines; the SKUs, locked, with their
-products; a savepoint around the order's INSERT and its items' one INSERT; one
-UPDATE for all the stock; one DELETE for all the lines; the release; the order
-and its items read back for the answer. An Idempotency-Key adds one lookup.
+products; a savepoint around the order's INSERT and its items' one INSERT; the
+outbox row (pattern 10); one UPDATE for all the stock; one DELETE for all the
+lines; the release; the order and its items read back for the answer. An
+Idempotency-Key adds one lookup.
 """
 
 import pytest
@@ -13,7 +14,7 @@ from tests.factories import CartItemFactory
 
 pytestmark = pytest.mark.django_db
 
-CHECKOUT_QUERIES = 15
+CHECKOUT_QUERIES = 16
 
 
 @pytest.mark.parametrize("lines", [1, 50])

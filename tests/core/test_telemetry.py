@@ -1,0 +1,90 @@
+"""Tracing in the running shop (pattern 05): the test run's in-memory exporter sees it all."""
+
+import pytest
+from opentelemetry.trace import SpanKind, StatusCode
+
+from tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def by_name(spans, name: str) -> list:
+    return [span for span in spans.get_finished_spans() if span.name == name]
+
+
+@pytest.fixture
+def cart_with(client_for, user):
+    def make(quantity: int):
+        client = client_for(user)
+        sku = ProductFactory(skus=1).skus.get()
+        cart = client.post("/api/carts/").json()
+        client.post(
+            f"/api/carts/{cart['id']}/items/",
+            {"sku_id": sku.pk, "quantity": quantity},
+            format="json",
+        )
+        return client, cart["id"], sku
+
+    return make
+
+
+def test_a_request_span_has_its_route_status_and_query_children(api_client, spans):
+    api_client.get("/api/products/")
+
+    (request,) = [s for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER]
+    assert (request.attributes["http.route"], request.attributes["http.status_code"]) == (
+        "api/products/",
+        200,
+    )
+    queries = [s for s in spans.get_finished_spans() if s.kind is SpanKind.CLIENT]
+    assert queries, "no query spans"
+    assert all(q.parent.span_id == request.context.span_id for q in queries)
+    assert any("products_product" in q.attributes["db.statement"] for q in queries)
+
+
+def test_checkout_has_its_own_span_inside_the_requests_trace(cart_with, spans):
+    client, cart_id, _ = cart_with(2)
+
+    response = client.post(
+        "/api/checkouts/", {"cart_id": cart_id}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+
+    (checkout,) = by_name(spans, "checkout")
+    (request,) = by_name(spans, "POST api/checkouts/")
+    assert checkout.context.trace_id == request.context.trace_id
+    assert checkout.parent.span_id == request.context.span_id
+    assert dict(checkout.attributes) == {
+        "shop.cart.id": cart_id,
+        "shop.checkout.idempotency_key": True,
+        "shop.checkout.lines": 1,
+        "shop.order.id": response.json()["id"],
+        "shop.checkout.replayed": False,
+    }
+
+
+def test_a_replayed_checkout_says_so_on_its_span(cart_with, spans):
+    client, cart_id, _ = cart_with(1)
+    for _ in range(2):
+        client.post(
+            "/api/checkouts/", {"cart_id": cart_id}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+        )
+
+    assert [s.attributes["shop.checkout.replayed"] for s in by_name(spans, "checkout")] == [
+        False,
+        True,
+    ]
+
+
+def test_a_failed_checkout_records_the_error_on_its_span(cart_with, spans):
+    client, cart_id, sku = cart_with(5)
+    sku.stock = 1
+    sku.save()
+
+    response = client.post("/api/checkouts/", {"cart_id": cart_id}, format="json")
+
+    assert response.status_code == 409
+    (checkout,) = by_name(spans, "checkout")
+    assert checkout.status.status_code is StatusCode.ERROR
+    (event,) = checkout.events
+    assert event.name == "exception"
+    assert event.attributes["exception.type"].endswith("InsufficientStock")
