@@ -32,10 +32,9 @@ def test_a_request_span_has_its_route_status_and_query_children(api_client, span
     api_client.get("/api/products/")
 
     (request,) = [s for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER]
-    assert (request.attributes["http.route"], request.attributes["http.status_code"]) == (
-        "api/products/",
-        200,
-    )
+    route, status = request.attributes["http.route"], request.attributes["http.status_code"]
+    # DRF's router registers regex routes; the span names the pattern, anchor and all.
+    assert (route, status) == ("api/products/$", 200)
     queries = [s for s in spans.get_finished_spans() if s.kind is SpanKind.CLIENT]
     assert queries, "no query spans"
     assert all(q.parent.span_id == request.context.span_id for q in queries)
