@@ -1,0 +1,144 @@
+"""Benchmark: what tracing costs a request (pattern 05).
+
+    nox -s bench -- telemetry          (or: python -m tests.benchmarks.telemetry)
+
+One throwaway PostgreSQL with a small catalogue; three processes side by side,
+each building the shop's WSGI application and serving REQUESTS requests of
+``GET /api/products/`` (one page: a count, the products, their SKUs) straight
+through it, no network: tracing off (OTEL_SDK_DISABLED), spans kept by an
+in-memory exporter, and spans printed by the console exporter (to /dev/null).
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from wsgiref.util import setup_testing_defaults
+
+REQUESTS = 400
+MODES = ["off", "in-memory exporter", "console exporter"]
+
+
+def main() -> int:
+    from tests.throwaway_postgres import ThrowawayPostgres
+
+    server = ThrowawayPostgres()
+    env = {
+        **os.environ,
+        "DATABASE_URL": server.url,
+        "DJANGO_SECRET_KEY": "bench-only",
+        "THROTTLE_RATE_ANON": "100000000/min",
+        "DJANGO_SETTINGS_MODULE": "shop.settings",
+    }
+    try:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v", "0"],
+            env={**env, "OTEL_SDK_DISABLED": "true"},
+            check=True,
+            cwd=ROOT,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "tests.benchmarks.telemetry", "--seed"],
+            env={**env, "OTEL_SDK_DISABLED": "true"},
+            check=True,
+            cwd=ROOT,
+        )
+        rows = []
+        for mode in MODES:
+            child_env = dict(env)
+            if mode == "off":
+                child_env["OTEL_SDK_DISABLED"] = "true"
+            elif mode == "console exporter":
+                child_env["OTEL_TRACES_EXPORTER"] = "console"
+            result = subprocess.run(
+                [sys.executable, "-m", "tests.benchmarks.telemetry", "--child", mode],
+                env=child_env,
+                cwd=ROOT,
+                check=True,
+                text=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            rows.append(json.loads(result.stderr.strip().splitlines()[-1]))
+    finally:
+        server.stop()
+    print_table(rows)
+    return 0
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def seed() -> None:
+    import django
+
+    django.setup()
+    from shop.products.models import SKU, Product
+
+    for n in range(20):
+        product = Product.objects.create(name=f"Product {n}")
+        SKU.objects.create(product=product, code=f"SKU-{n}", price="9.99", stock=10)
+
+
+def child(mode: str) -> None:
+    if mode == "in-memory exporter":
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        from shop.core.telemetry import configure_opentelemetry
+
+        exporter = InMemorySpanExporter()
+        configure_opentelemetry(span_processor=SimpleSpanProcessor(exporter))
+    from shop.wsgi import application
+
+    def request() -> None:
+        environ = {"PATH_INFO": "/api/products/", "REQUEST_METHOD": "GET"}
+        setup_testing_defaults(environ)
+        environ["HTTP_HOST"] = "localhost"
+        b"".join(application(environ, lambda *args: None))
+
+    for _ in range(20):
+        request()  # warm up: connections, caches, imports
+    timings = []
+    began = time.perf_counter()
+    for _ in range(REQUESTS):
+        start = time.perf_counter()
+        request()
+        timings.append(time.perf_counter() - start)
+        if mode == "in-memory exporter":
+            exporter.clear()  # keep memory flat; a real exporter ships spans away
+    elapsed = time.perf_counter() - began
+    row = {
+        "mode": mode,
+        "rps": REQUESTS / elapsed,
+        "p50": statistics.median(timings) * 1000,
+        "p95": statistics.quantiles(timings, n=20)[-1] * 1000,
+    }
+    print(json.dumps(row), file=sys.stderr)
+
+
+def print_table(rows: list[dict]) -> None:
+    from tests.benchmarks.search import machine
+
+    base = rows[0]["rps"]
+    print(
+        f"\nGET /api/products/ (20 products, 1 SKU each), {REQUESTS} requests per row, WSGI in process; machine: {machine()}"
+    )
+    print("| tracing | requests/s | p50 ms | p95 ms | throughput vs off |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['mode']} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['rps'] / base:.0%} |"
+        )
+
+
+if __name__ == "__main__":
+    if "--seed" in sys.argv:
+        seed()
+    elif "--child" in sys.argv:
+        child(sys.argv[sys.argv.index("--child") + 1])
+    else:
+        sys.exit(main())
