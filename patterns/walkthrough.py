@@ -77,10 +77,13 @@ class WalkthroughReporter:
         if standard is not None:
             config.pluginmanager.unregister(standard)
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        # pytest-django groups tests by database use; a walkthrough goes in pattern order.
-        items.sort(key=lambda item: item.nodeid.split("::")[0])
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]):
+        written_order = {item.nodeid: n for n, item in enumerate(items)}
+        result = yield  # pytest-django regroups tests by database use in here
+        # A walkthrough goes in pattern order, and within a pattern as its tests are written.
+        items.sort(key=lambda item: (item.nodeid.split("::")[0], written_order[item.nodeid]))
+        return result
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
