@@ -6,8 +6,9 @@ instrumentor, and the psycopg2 instrumentor. Two things go wrong, silently:
 - it runs after ``get_wsgi_application()`` has built the handler, and the
   handler read MIDDLEWARE when it was built, so the middleware that
   ``DjangoInstrumentor`` adds is never in the chain: no request spans;
-- the shop runs psycopg 3, and the psycopg2 instrumentor patches a driver that
-  is not there (it logs a dependency conflict and does nothing): no query spans.
+- the shop runs psycopg 3. With psycopg2 installed beside it, as in many
+  projects, the psycopg2 instrumentor patches ``psycopg2.connect``, which Django
+  never calls: no query spans, and no warning. (Without psycopg2 the import fails.)
 """
 
 from django.core.wsgi import get_wsgi_application

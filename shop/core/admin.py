@@ -7,7 +7,15 @@ from shop.core.models import OutboxMessage
 class OutboxMessageAdmin(admin.ModelAdmin):
     """Read-only: what is waiting, what failed and why. Only the relay changes a message."""
 
-    list_display = ["id", "topic", "created_at", "delivered_at", "attempts", "last_error"]
+    list_display = [
+        "id",
+        "topic",
+        "created_at",
+        "delivered_at",
+        "attempts",
+        "retry_at",
+        "last_error",
+    ]
     list_filter = ["topic", ("delivered_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["=id", "topic"]
     date_hierarchy = "created_at"

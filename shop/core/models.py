@@ -21,6 +21,8 @@ class OutboxMessage(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # After a failed attempt: not before this (a growing delay). Null: due now.
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

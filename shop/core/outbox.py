@@ -6,7 +6,8 @@ and only if the business change does. ``deliver_pending`` (run by
 topic, one message per transaction, and marks it delivered in that transaction.
 
 Delivery is at least once: a crash after the handler ran and before the commit
-leaves the row undelivered, and the next run delivers it again. Consumers
+leaves the row undelivered, and the next run delivers it again. A handler that
+raises is retried later, after a delay that doubles with each attempt. Consumers
 deduplicate by the message id. Several relays may run at once: each locks the
 row it delivers and skips rows locked by the others (``SKIP LOCKED``).
 """
@@ -14,13 +15,15 @@ row it delivers and skips rows locked by the others (``SKIP LOCKED``).
 import logging
 import threading
 import traceback
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
@@ -29,6 +32,8 @@ from shop.core.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UUID, dict[str, Any]], None]
+
+MAX_RETRY_DELAY = timedelta(hours=1)
 
 # topic -> handler. Apps register theirs in AppConfig.ready(): core imports none of them.
 handlers: dict[str, Handler] = {}
@@ -66,44 +71,48 @@ def deliver_pending(
     progress: Callable[[DeliveryRun], None] | None = None,
     stop: threading.Event | None = None,
 ) -> DeliveryRun:
-    """Deliver undelivered messages, oldest first, each in its own transaction.
+    """Deliver the messages that are due, oldest first, each in its own transaction.
 
-    A run handles at most as many messages as were pending when it started (so
-    it ends, however fast new ones arrive), and at most ``limit``; it stops early
-    when none is left that it has not already seen fail. A handler that raises
-    is logged, its error and attempt recorded, and the run moves on; a later run
-    retries it. ``progress(run)`` is called after every message; a set ``stop``
-    ends the run after the message in hand.
+    A run handles at most as many messages as were due when it started (so it
+    ends, however fast new ones arrive), and at most ``limit``. A handler that
+    raises is logged, its error and attempt recorded, and the message waits
+    ``retry_delay(attempts)`` before it is due again. ``progress(run)`` is
+    called after every message; a set ``stop`` ends the run after the message
+    in hand.
     """
-    run = DeliveryRun(pending=OutboxMessage.objects.filter(delivered_at__isnull=True).count())
+    run = DeliveryRun(pending=due().count())
     budget = run.pending if limit is None else min(limit, run.pending)
-    failed_here: set[UUID] = set()
     while run.delivered + run.failed < budget and not (stop and stop.is_set()):
-        outcome = deliver_next(skip=failed_here)
-        if outcome is None:
+        delivered = deliver_next()
+        if delivered is None:
             break
-        message, delivered = outcome
         if delivered:
             run.delivered += 1
         else:
             run.failed += 1
-            failed_here.add(message.pk)
         if progress:
             progress(run)
     return run
 
 
-def deliver_next(*, skip: Collection[UUID] = ()) -> tuple[OutboxMessage, bool] | None:
-    """Deliver the oldest undelivered message nobody else holds; None when there is none."""
+def due() -> QuerySet[OutboxMessage]:
+    """Undelivered messages that are not waiting out a retry delay."""
+    return OutboxMessage.objects.filter(
+        Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now()), delivered_at__isnull=True
+    )
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """2 s after the first failure, doubling, at most an hour (from the 12th)."""
+    return min(timedelta(seconds=2 ** min(attempts, 12)), MAX_RETRY_DELAY)
+
+
+def deliver_next() -> bool | None:
+    """Deliver the oldest due message nobody else holds: delivered, failed, or None (none)."""
     with transaction.atomic():
         # SKIP LOCKED: a row another relay is delivering is not ours to wait for.
         # (SQLite has no row locks; its IMMEDIATE transactions serialise relays instead.)
-        pending = OutboxMessage.objects.select_for_update(skip_locked=True).filter(
-            delivered_at__isnull=True
-        )
-        if skip:
-            pending = pending.exclude(pk__in=skip)
-        message = pending.order_by("created_at", "id").first()
+        message = due().select_for_update(skip_locked=True).order_by("created_at", "id").first()
         if message is None:
             return None
         message.attempts += 1
@@ -115,14 +124,16 @@ def deliver_next(*, skip: Collection[UUID] = ()) -> tuple[OutboxMessage, bool] |
                 handler(message.pk, message.payload)
         except Exception as exc:
             message.last_error = "".join(traceback.format_exception_only(exc)).strip()
-            message.save(update_fields=["attempts", "last_error"])
+            message.retry_at = timezone.now() + retry_delay(message.attempts)
+            message.save(update_fields=["attempts", "last_error", "retry_at"])
             logger.exception(
-                "Outbox message %s (%s) failed on attempt %d; a later run retries it.",
+                "Outbox message %s (%s) failed on attempt %d; retrying after %s.",
                 message.pk,
                 message.topic,
                 message.attempts,
+                message.retry_at.isoformat(timespec="seconds"),
             )
-            return message, False
+            return False
         message.delivered_at = timezone.now()
         message.save(update_fields=["attempts", "delivered_at"])
-    return message, True
+    return True

@@ -7,15 +7,18 @@ WSGI/ASGI handler: the handler reads MIDDLEWARE when it is built, and
 
 - ``OTEL_SDK_DISABLED=true``: nothing is configured, nothing is traced.
 - ``OTEL_TRACES_EXPORTER``: ``none`` (default: spans are made but go nowhere),
-  ``console`` (printed as JSON), or ``otlp`` (HTTP/protobuf to
-  ``OTEL_EXPORTER_OTLP_ENDPOINT``, with the ``otlp`` extra installed).
-- ``OTEL_SERVICE_NAME`` (default ``shop``) and ``OTEL_RESOURCE_ATTRIBUTES``
-  (e.g. ``deployment.environment=staging``) describe the process.
+  ``console`` (printed as JSON), ``otlp`` (HTTP/protobuf to
+  ``OTEL_EXPORTER_OTLP_ENDPOINT``, with the ``otlp`` extra installed), or a
+  comma-separated list of them. ``OTEL_EXPORTER_OTLP_PROTOCOL`` is not read:
+  OTLP here is always HTTP/protobuf.
+- ``OTEL_SERVICE_NAME`` or ``service.name`` in ``OTEL_RESOURCE_ATTRIBUTES``
+  (default ``shop``), and any other resource attributes (for instance
+  ``deployment.environment=staging``) describe the process.
 
-Under a forking server (gunicorn with ``--preload``), call it again in the
-worker after the fork (a ``post_fork`` hook): the batch exporter's thread does
-not survive a fork. Without ``--preload`` each worker imports ``shop.wsgi``
-itself and nothing more is needed.
+Forking servers: without ``--preload`` each gunicorn worker imports
+``shop.wsgi`` itself. With ``--preload`` the configuration is inherited, and
+the SDK restarts its batch exporter's thread in each child (it registers an
+at-fork hook; checked by hand with SDK 1.45), so no ``post_fork`` hook is needed.
 """
 
 import os
@@ -40,9 +43,8 @@ def configure_opentelemetry(*, span_processor: SpanProcessor | None = None) -> b
     if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return False
 
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name()}))
-    processor = span_processor or processor_from_environment()
-    if processor is not None:
+    provider = TracerProvider(resource=resource())
+    for processor in [span_processor] if span_processor else processors_from_environment():
         provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)
     instrument_django_and_database()
@@ -50,14 +52,20 @@ def configure_opentelemetry(*, span_processor: SpanProcessor | None = None) -> b
     return True
 
 
-def service_name() -> str:
-    return os.environ.get("OTEL_SERVICE_NAME") or "shop"
+def resource() -> Resource:
+    """OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES as the SDK reads them; "shop" if unnamed."""
+    detected = Resource.create()
+    if detected.attributes.get("service.name", "").startswith("unknown_service"):
+        return detected.merge(Resource({"service.name": "shop"}))
+    return detected
 
 
-def processor_from_environment() -> SpanProcessor | None:
-    exporter = os.environ.get("OTEL_TRACES_EXPORTER", "none").strip().lower()
-    if exporter == "none":
-        return None
+def processors_from_environment() -> list[SpanProcessor]:
+    names = [n.strip().lower() for n in os.environ.get("OTEL_TRACES_EXPORTER", "none").split(",")]
+    return [processor_for(name) for name in names if name not in {"none", ""}]
+
+
+def processor_for(exporter: str) -> SpanProcessor:
     if exporter == "console":
         return BatchSpanProcessor(ConsoleSpanExporter())
     if exporter == "otlp":
@@ -66,7 +74,7 @@ def processor_from_environment() -> SpanProcessor | None:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         return BatchSpanProcessor(OTLPSpanExporter())
-    raise ValueError(f"OTEL_TRACES_EXPORTER must be none, console or otlp, got {exporter!r}.")
+    raise ValueError(f"OTEL_TRACES_EXPORTER takes none, console or otlp, got {exporter!r}.")
 
 
 def instrument_django_and_database() -> None:

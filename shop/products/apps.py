@@ -6,3 +6,8 @@ class ProductsConfig(AppConfig):
 
     name = "shop.products"
     label = "products"
+
+    def seed_demo(self, stdout) -> None:
+        from shop.products import demo
+
+        demo.seed(stdout)

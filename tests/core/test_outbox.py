@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.transaction import TransactionManagementError
+from django.utils import timezone
 
 from shop.core import outbox
 from shop.core.models import OutboxMessage
@@ -126,9 +127,7 @@ def test_a_delivered_message_is_not_delivered_again(delivered):
     assert (run.pending, run.delivered, len(delivered)) == (0, 0, 2)
 
 
-def test_a_failing_handler_is_recorded_logged_and_skipped_then_retried_later(
-    delivered, monkeypatch, caplog
-):
+def test_a_failing_handler_is_recorded_logged_and_skipped_then_retried_later(delivered, caplog):
     [failing] = put(1, fail=True)
     after = put(2)
 
@@ -142,12 +141,29 @@ def test_a_failing_handler_is_recorded_logged_and_skipped_then_retried_later(
     assert message.last_error == "ConnectionError: the receiver is down (0)"
     assert f"Outbox message {failing} (test.happened) failed on attempt 1" in caplog.text
 
-    OutboxMessage.objects.filter(pk=failing).update(payload={"n": 0})  # the receiver is back
+    assert deliver_pending().pending == 0, "retried at once, before its delay"
+
+    # Its delay has passed, and the receiver is back.
+    OutboxMessage.objects.filter(pk=failing).update(retry_at=timezone.now(), payload={"n": 0})
     run = deliver_pending()
 
     message.refresh_from_db()
     assert (run.delivered, message.attempts) == (1, 2)
     assert message.delivered_at is not None
+
+
+def test_a_failed_message_waits_longer_after_each_attempt_up_to_an_hour(delivered):
+    [failing] = put(1, fail=True)
+    waits = []
+    for _ in range(14):
+        before = timezone.now()
+        deliver_pending()
+        message = OutboxMessage.objects.get(pk=failing)
+        waits.append(round((message.retry_at - before).total_seconds()))
+        OutboxMessage.objects.filter(pk=failing).update(retry_at=None)  # time passes
+
+    assert waits == [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 3600, 3600, 3600]
+    assert [outbox.retry_delay(n).total_seconds() for n in (1, 100)] == [2, 3600]
 
 
 def test_a_failing_handlers_database_writes_are_undone(monkeypatch):
@@ -253,6 +269,19 @@ def test_the_command_in_a_loop_delivers_then_stops_when_idle(delivered):
 
     assert output == "Delivered 3 of 3 messages.\nNothing to deliver for 0s; stopping.\n"
     assert len(delivered) == 3
+
+
+def test_the_command_in_a_loop_leaves_a_failing_message_to_its_retry_delay(delivered):
+    put(1, fail=True)
+    put(2)
+
+    output = deliver_outbox("--loop", "--idle-exit", "0")
+
+    assert output.splitlines() == [
+        "Delivered 2 of 3 messages; 1 failed and will be retried "
+        "(the error is logged and kept in the message's last_error).",
+        "Nothing to deliver for 0s; stopping.",
+    ]
 
 
 def test_the_command_in_a_loop_stops_on_sigterm_after_the_message_in_hand(monkeypatch):

@@ -87,3 +87,58 @@ def test_a_failed_checkout_records_the_error_on_its_span(cart_with, spans):
     (event,) = checkout.events
     assert event.name == "exception"
     assert event.attributes["exception.type"].endswith("InsufficientStock")
+
+
+# --- Configuration from OTEL_* -------------------------------------------------------------
+
+
+def test_no_exporter_is_the_default(monkeypatch):
+    from shop.core.telemetry import processors_from_environment
+
+    monkeypatch.delenv("OTEL_TRACES_EXPORTER", raising=False)
+
+    assert processors_from_environment() == []
+
+
+def test_exporters_can_be_listed(monkeypatch):
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    from shop.core.telemetry import processors_from_environment
+
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "console, otlp")
+
+    processors = processors_from_environment()
+    assert [type(p) for p in processors] == [BatchSpanProcessor, BatchSpanProcessor]
+    for processor in processors:
+        processor.shutdown()
+
+
+def test_an_unknown_exporter_fails_clearly(monkeypatch):
+    from shop.core.telemetry import processors_from_environment
+
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "zipkin")
+
+    with pytest.raises(ValueError, match="zipkin"):
+        processors_from_environment()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "shop"),
+        ({"OTEL_SERVICE_NAME": "shop-eu"}, "shop-eu"),
+        (
+            {"OTEL_RESOURCE_ATTRIBUTES": "service.name=shop-us,deployment.environment=staging"},
+            "shop-us",
+        ),
+    ],
+)
+def test_the_service_is_named_from_the_environment(monkeypatch, env, expected):
+    from shop.core.telemetry import resource
+
+    monkeypatch.delenv("OTEL_SERVICE_NAME", raising=False)
+    monkeypatch.delenv("OTEL_RESOURCE_ATTRIBUTES", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    assert resource().attributes["service.name"] == expected
