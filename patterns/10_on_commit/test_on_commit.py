@@ -333,7 +333,7 @@ def test_a_failing_callback_is_logged_and_the_next_one_still_runs(
 def test_django_5_2_cannot_log_a_failing_robust_callback_that_is_a_bare_partial(
     django_capture_on_commit_callbacks,
 ):
-    """Why ``after_commit`` names its partial (Django ticket #36487).
+    """Why ``after_commit`` names its partial (seen on Django 5.2.19).
 
     Django formats the log line with ``func.__qualname__``; a partial has none, so
     the AttributeError escapes the commit (and skips the remaining callbacks).
