@@ -154,3 +154,34 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def customer_client(client_for, user):
+    return client_for(user)
+
+
+@pytest.fixture
+def staff_client(client_for, staff_user):
+    return client_for(staff_user)
+
+
+@pytest.fixture
+def stranger(db):
+    """Another verified customer, who must never see the first one's carts or orders."""
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def stranger_client(client_for, stranger):
+    return client_for(stranger)
+
+
+@pytest.fixture
+def cart(user):
+    """The customer's cart, empty."""
+    from tests.factories import CartFactory
+
+    return CartFactory(user=user)

@@ -1,35 +1,10 @@
-"""Fixtures for the checkout tests: the customer, a stranger, a cart, and the request itself.
+"""Fixtures for the checkout tests: the request itself, and what it may change.
 
 Imports from Django live inside the fixtures: pytest loads this file before the
 root conftest has configured the settings.
 """
 
 import pytest
-
-
-@pytest.fixture
-def customer_client(client_for, user):
-    return client_for(user)
-
-
-@pytest.fixture
-def stranger(db):
-    from tests.factories import UserFactory
-
-    return UserFactory()
-
-
-@pytest.fixture
-def stranger_client(client_for, stranger):
-    return client_for(stranger)
-
-
-@pytest.fixture
-def cart(user):
-    """The customer's cart, empty."""
-    from tests.factories import CartFactory
-
-    return CartFactory(user=user)
 
 
 @pytest.fixture

@@ -1,20 +1,10 @@
-"""Fixtures for the catalogue tests: a client per role, and the names a list answers.
+"""Fixtures for the catalogue tests: the names a list answers.
 
 Imports from Django live inside the fixtures: pytest loads this file before the
 root conftest has configured the settings.
 """
 
 import pytest
-
-
-@pytest.fixture
-def staff_client(client_for, staff_user):
-    return client_for(staff_user)
-
-
-@pytest.fixture
-def customer_client(client_for, user):
-    return client_for(user)
 
 
 @pytest.fixture
