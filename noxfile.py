@@ -6,6 +6,8 @@
     nox -s lint               ruff, import contracts, Django checks, missing migrations
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
     nox -s bench -- search    a benchmark that prints a table (tests/benchmarks/)
+    nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
+    nox -s fuzz               schemathesis against the shop's OpenAPI schema (args go to `st run`)
 
 Virtual environments are reused, and the project is reinstalled only when
 pyproject.toml changes, so a second run starts in seconds.
@@ -70,13 +72,27 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure, print a table: ``nox -s bench -- search``. No argument lists them."""
-    available = sorted(p.stem for p in (ROOT / "tests" / "benchmarks").glob("[a-z]*.py"))
+    available = ["search", "checkout", "telemetry"]  # modules in tests/benchmarks/
     unknown = set(session.posargs) - set(available)
     if not session.posargs or unknown:
         session.error(f"Name a benchmark: nox -s bench -- {' | '.join(available)}")
     install(session)
     for name in session.posargs:
         session.run("python", "-m", f"tests.benchmarks.{name}")
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Generated requests against the shop's own schema, as a customer and as staff."""
+    install(session, "fuzz")
+    session.run("python", "-m", "tests.fuzz.run", *session.posargs)
+
+
+@nox.session
+def soak(session: nox.Session) -> None:
+    """Hundreds of clients against gunicorn for a bounded time: ``nox -s soak -- [seconds] [clients]``."""
+    install(session)
+    session.run("python", "-m", "tests.benchmarks.soak", *session.posargs)
 
 
 @nox.session

@@ -90,10 +90,12 @@ class nullcontext_port:
 
 
 class serving:
-    """gunicorn with several sync workers, serving the shop (or the naive checkout)."""
+    """gunicorn with several workers, serving the shop (or the naive checkout)."""
 
-    def __init__(self, variant: str) -> None:
+    def __init__(self, variant: str, *, workers: int = GUNICORN_WORKERS, threads: int = 1) -> None:
         self.variant = variant
+        self.workers = workers
+        self.threads = threads
 
     def __enter__(self) -> int:
         with socket.socket() as probe:
@@ -114,7 +116,9 @@ class serving:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                str(GUNICORN_WORKERS),
+                str(self.workers),
+                "--threads",
+                str(self.threads),
                 "--log-level",
                 "warning",
             ],

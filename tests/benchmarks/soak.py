@@ -1,0 +1,211 @@
+"""Soak: hundreds of concurrent clients against a real server, for a bounded time.
+
+    nox -s soak                 (or: python -m tests.benchmarks.soak [seconds] [clients])
+
+gunicorn (4 workers x 8 threads) on a throwaway PostgreSQL, loopback only.
+Each client browses, searches, fills a cart with a few hot SKUs and checks out
+with an Idempotency-Key, until the time is up or it has done MAX_STEPS steps.
+Then the audit: units oversold (must be 0), duplicate orders (must be 0), and
+stock + units sold = starting stock, exactly, for every SKU.
+"""
+
+import json
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+DURATION = 30.0  # seconds
+CLIENTS = 200
+MAX_STEPS = 200  # per client, whatever the clock says
+HOT_SKUS = 3
+HOT_STOCK = 150
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main(duration: float = DURATION, clients: int = CLIENTS) -> int:
+    from tests.throwaway_postgres import ThrowawayPostgres
+
+    server = ThrowawayPostgres()
+    os.environ.update(
+        DATABASE_URL=server.url,
+        DJANGO_SETTINGS_MODULE="shop.settings",
+        DJANGO_SECRET_KEY="soak-only-secret-key-long-enough-for-hs256",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        THROTTLE_RATE_USER="100000000/min",  # soaking the shop, not its throttle
+        THROTTLE_RATE_ANON="100000000/min",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        OTEL_SDK_DISABLED="true",
+    )
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from tests.benchmarks.checkout import serving
+
+        call_command("migrate", verbosity=0)
+        world = seed(clients)
+        print(f"Soaking: {clients} clients for {duration:.0f} s…", file=sys.stderr, flush=True)
+        with serving("shop", workers=4, threads=8) as port:
+            results = run(port, world, duration, clients)
+        audit = audit_stock(world)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        server.stop()
+    report(results, audit, duration, clients)
+    return 0 if audit["oversold"] == audit["duplicates"] == audit["stock_mismatch"] == 0 else 1
+
+
+def seed(clients: int) -> dict:
+    from shop.products.models import SKU, Product
+    from shop.users.models import User
+    from shop.users.serializers import ActiveUserTokenObtainPairSerializer
+
+    hot = Product.objects.create(name="Hot item")
+    skus = [
+        SKU.objects.create(product=hot, code=f"HOT-{n}", price="9.99", stock=HOT_STOCK)
+        for n in range(HOT_SKUS)
+    ]
+    for n in range(50):
+        product = Product.objects.create(name=f"Porcelain piece {n}")
+        SKU.objects.create(product=product, code=f"P-{n}", price="19.00", stock=1000)
+    users = User.objects.bulk_create(
+        User(email=f"soak{n}@example.com", is_active=True) for n in range(clients)
+    )
+    tokens = [str(ActiveUserTokenObtainPairSerializer.get_token(u).access_token) for u in users]
+    return {"skus": {s.pk: s.stock for s in skus}, "tokens": tokens}
+
+
+def run(port: int, world: dict, duration: float, clients: int) -> dict:
+    statuses: Counter = Counter()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + duration
+
+    def client(n: int) -> None:
+        shopper = Shopper(port, world["tokens"][n], list(world["skus"]), random.Random(n))
+        for step in range(MAX_STEPS):
+            if time.monotonic() > deadline:
+                break
+            began = time.perf_counter()
+            status = shopper.step(key=f"{n}-{step}")
+            with lock:
+                statuses[status] += 1
+                latencies.append(time.perf_counter() - began)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"statuses": statuses, "latencies": latencies, "elapsed": time.perf_counter() - began}
+
+
+class Shopper:
+    """One client's next move: browse (40%), search (15%), add to the cart (30%), check out."""
+
+    def __init__(self, port: int, token: str, hot_skus: list[int], rng: random.Random) -> None:
+        self.port, self.token, self.hot_skus, self.rng = port, token, hot_skus, rng
+        self.cart_id: int | None = None
+
+    def step(self, *, key: str) -> int:
+        roll = self.rng.random()
+        if roll < 0.40:
+            return self.call("GET", "/api/products/")
+        if roll < 0.55:
+            return self.call("GET", "/api/products/?search=porcelain")
+        if self.cart_id is None:
+            status, body = self.request("POST", "/api/carts/", {})
+            if status == 201:
+                self.cart_id = json.loads(body)["id"]
+            return status
+        if roll < 0.85:
+            line = {"sku_id": self.rng.choice(self.hot_skus), "quantity": self.rng.randint(1, 3)}
+            return self.call("POST", f"/api/carts/{self.cart_id}/items/", line)
+        cart_id, self.cart_id = self.cart_id, None  # next round, a fresh cart
+        return self.call("POST", "/api/checkouts/", {"cart_id": cart_id}, key)
+
+    def call(self, method: str, path: str, body=None, key: str | None = None) -> int:
+        return self.request(method, path, body, key)[0]
+
+    def request(
+        self, method: str, path: str, body=None, key: str | None = None
+    ) -> tuple[int, bytes]:
+        from tests.benchmarks.checkout import http_request
+
+        try:
+            return http_request(self.port, method, path, body, self.token, key)
+        except OSError:
+            return 0, b""  # connection refused or reset: counted as status 0
+
+
+def audit_stock(world: dict) -> dict:
+    from django.db.models import Count, Sum
+
+    from shop.orders.models import Order, OrderItem
+    from shop.products.models import SKU
+
+    sold = dict(
+        OrderItem.objects.filter(sku_id__in=world["skus"])
+        .values_list("sku_id")
+        .annotate(Sum("quantity"))
+    )
+    stock = dict(SKU.objects.filter(pk__in=world["skus"]).values_list("pk", "stock"))
+    return {
+        "orders": Order.objects.count(),
+        "units_sold": sum(sold.values()),
+        "oversold": sum(max(0, sold.get(pk, 0) - start) for pk, start in world["skus"].items()),
+        "stock_mismatch": sum(
+            abs(start - sold.get(pk, 0) - stock[pk]) for pk, start in world["skus"].items()
+        ),
+        "duplicates": sum(
+            row["n"] - 1
+            for row in Order.objects.values("user", "idempotency_key")
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+        ),
+        "starting_stock": sum(world["skus"].values()),
+        "stock_left": sum(stock.values()),
+    }
+
+
+def report(results: dict, audit: dict, duration: float, clients: int) -> None:
+    from tests.benchmarks.search import machine
+
+    latencies = sorted(results["latencies"])
+    total = len(latencies)
+    cuts = statistics.quantiles(latencies, n=100)
+    print(
+        f"\nSoak: {clients} clients, {duration:.0f} s budget, gunicorn 4 workers x 8 threads; machine: {machine()}"
+    )
+    print("| requests | requests/s | p50 ms | p95 ms | p99 ms | statuses |")
+    print("|---|---|---|---|---|---|")
+    codes = ", ".join(f"{code}: {n}" for code, n in sorted(results["statuses"].items()))
+    print(
+        f"| {total} | {total / results['elapsed']:.0f} | {cuts[49] * 1000:.0f} | {cuts[94] * 1000:.0f} | "
+        f"{cuts[98] * 1000:.0f} | {codes} |"
+    )
+    print(
+        "\n| orders | units sold | oversold | duplicate orders | starting stock | stock left | stock + sold = start |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    print(
+        f"| {audit['orders']} | {audit['units_sold']} | {audit['oversold']} | {audit['duplicates']} | "
+        f"{audit['starting_stock']} | {audit['stock_left']} | "
+        f"{'yes' if audit['stock_mismatch'] == 0 else 'NO, off by ' + str(audit['stock_mismatch'])} |"
+    )
+
+
+if __name__ == "__main__":
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else DURATION
+    how_many = int(sys.argv[2]) if len(sys.argv) > 2 else CLIENTS
+    sys.exit(main(seconds, how_many))
