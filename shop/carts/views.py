@@ -13,12 +13,13 @@ from shop.carts.serializers import (
     CartSerializer,
     SetQuantitySerializer,
 )
+from shop.core.serializers import error_responses
 
 
 class CartListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={201: CartSerializer})
+    @extend_schema(request=None, responses={201: CartSerializer, **error_responses(401, 429)})
     def post(self, request: Request) -> Response:
         cart = services.cart_create(user=request.user)
         return Response(CartSerializer(cart).data, status=status.HTTP_201_CREATED)
@@ -27,7 +28,7 @@ class CartListView(APIView):
 class CartDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=CartSerializer)
+    @extend_schema(responses={200: CartSerializer, **error_responses(401, 404, 429)})
     def get(self, request: Request, cart_id: int) -> Response:
         cart = cart_of(user=request.user, cart_id=cart_id, with_items=True)
         return Response(CartSerializer(cart).data)
@@ -36,7 +37,10 @@ class CartDetailView(APIView):
 class CartItemListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=AddItemSerializer, responses={201: CartItemSerializer})
+    @extend_schema(
+        request=AddItemSerializer,
+        responses={201: CartItemSerializer, **error_responses(400, 401, 404, 429)},
+    )
     def post(self, request: Request, cart_id: int) -> Response:
         cart = cart_of(user=request.user, cart_id=cart_id)
         serializer = AddItemSerializer(data=request.data)
@@ -48,7 +52,10 @@ class CartItemListView(APIView):
 class CartItemDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=SetQuantitySerializer, responses=CartItemSerializer)
+    @extend_schema(
+        request=SetQuantitySerializer,
+        responses={200: CartItemSerializer, **error_responses(400, 401, 404, 429)},
+    )
     def patch(self, request: Request, cart_id: int, item_id: int) -> Response:
         cart = cart_of(user=request.user, cart_id=cart_id)
         serializer = SetQuantitySerializer(data=request.data)
@@ -56,7 +63,7 @@ class CartItemDetailView(APIView):
         item = services.cart_set_quantity(cart=cart, item_id=item_id, **serializer.validated_data)
         return Response(CartItemSerializer(item).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **error_responses(401, 404, 429)})
     def delete(self, request: Request, cart_id: int, item_id: int) -> Response:
         cart = cart_of(user=request.user, cart_id=cart_id)
         services.cart_remove_item(cart=cart, item_id=item_id)

@@ -1,5 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from shop.carts.selectors import cart_of
 from shop.checkouts.serializers import CheckoutSerializer, IdempotencyKeyHeader
 from shop.checkouts.services import create_order_from_cart
+from shop.core.serializers import error_responses
 from shop.orders.selectors import order_of
 from shop.orders.serializers import OrderSerializer
 
@@ -31,10 +32,17 @@ class CheckoutView(APIView):
         ],
         responses={
             201: OrderSerializer,
-            400: OpenApiResponse(description="Invalid body or key, or an empty cart."),
-            404: OpenApiResponse(description="No such cart, or not yours."),
-            409: OpenApiResponse(description="Not enough stock."),
-            422: OpenApiResponse(description="Idempotency-Key reused with a different body."),
+            **error_responses(
+                401,
+                422,
+                429,
+                described={
+                    400: "Invalid body or key, or an empty cart (`code: empty_cart`).",
+                    404: "No such cart, or not yours.",
+                    409: "Not enough stock (`code: insufficient_stock`), or the same key is "
+                    "still being processed (`code: idempotency_key_in_use`).",
+                },
+            ),
         },
     )
     def post(self, request: Request) -> Response:

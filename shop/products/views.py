@@ -1,10 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
@@ -12,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shop.core.permissions import IsStaffOrReadOnly
+from shop.core.serializers import error_responses
 from shop.products import services
 from shop.products.filters import ProductFilter
 from shop.products.models import SKU
@@ -25,6 +21,9 @@ from shop.products.serializers import (
 
 TRUE_WORDS = {"true", "1", "yes"}
 FALSE_WORDS = {"false", "0", "no", ""}
+# Anyone reads the catalogue: a token is optional (IsStaffOrReadOnly, which the schema
+# generator cannot see through, would otherwise document it as required).
+TOKEN_OPTIONAL = [{"jwtAuth": []}, {}]
 
 
 def flag(request: Request, name: str) -> bool:
@@ -41,7 +40,27 @@ def flag(request: Request, name: str) -> bool:
     list=extend_schema(
         parameters=[
             OpenApiParameter("include_inactive", OpenApiTypes.BOOL, description="Staff only.")
-        ]
+        ],
+        auth=TOKEN_OPTIONAL,
+        responses={
+            200: ProductSerializer,
+            **error_responses(400, 401, 429, described={404: "No such page."}),
+        },
+    ),
+    retrieve=extend_schema(
+        auth=TOKEN_OPTIONAL,
+        responses={
+            200: ProductSerializer,
+            **error_responses(401, 429, described={404: "No such product, or archived."}),
+        },
+    ),
+    create=extend_schema(
+        responses={
+            201: ProductSerializer,
+            **error_responses(
+                400, 401, 403, 429, described={409: "A SKU code was taken meanwhile."}
+            ),
+        }
     ),
     destroy=extend_schema(
         parameters=[
@@ -49,9 +68,17 @@ def flag(request: Request, name: str) -> bool:
                 "hard", OpenApiTypes.BOOL, description="Purge for good instead of archiving."
             )
         ],
-        responses={204: None, 409: OpenApiResponse(description="Still referenced by order items.")},
+        responses={
+            204: None,
+            **error_responses(
+                400, 401, 403, 404, 429, described={409: "Still referenced by order items."}
+            ),
+        },
     ),
-    partial_update=extend_schema(request=ProductUpdateSerializer, responses=ProductSerializer),
+    partial_update=extend_schema(
+        request=ProductUpdateSerializer,
+        responses={200: ProductSerializer, **error_responses(400, 401, 403, 404, 429)},
+    ),
 )
 class ProductViewSet(
     mixins.ListModelMixin,
@@ -100,7 +127,10 @@ class ProductViewSet(
 
 
 @extend_schema_view(
-    partial_update=extend_schema(request=SKUUpdateSerializer, responses=SKUSerializer)
+    partial_update=extend_schema(
+        request=SKUUpdateSerializer,
+        responses={200: SKUSerializer, **error_responses(400, 401, 403, 404, 429)},
+    )
 )
 class SKUViewSet(mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Staff edit a SKU's price and stock."""

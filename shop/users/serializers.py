@@ -48,6 +48,19 @@ class MeSerializer(serializers.Serializer):
     is_staff = serializers.BooleanField()
 
 
+class TokenPairSerializer(serializers.Serializer):
+    """What ``POST /api/auth/token/`` answers; for the schema."""
+
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class AccessTokenSerializer(serializers.Serializer):
+    """What ``POST /api/auth/token/refresh/`` answers (no rotation: no new refresh token)."""
+
+    access = serializers.CharField()
+
+
 class ActiveUserTokenObtainPairSerializer(TokenObtainPairSerializer):
     """Tokens only for a verified account, with ``email`` and ``is_staff`` claims.
 

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -7,13 +7,16 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from shop.core.serializers import error_responses
 from shop.users import services
 from shop.users.serializers import (
+    AccessTokenSerializer,
     ActiveUserTokenObtainPairSerializer,
     ActiveUserTokenRefreshSerializer,
     MeSerializer,
     RegisterSerializer,
     ResendVerificationSerializer,
+    TokenPairSerializer,
     VerifyEmailSerializer,
 )
 
@@ -26,7 +29,10 @@ class AnonymousAPIView(APIView):
 
 
 class RegisterView(AnonymousAPIView):
-    @extend_schema(request=RegisterSerializer, responses={201: RegisterSerializer})
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: RegisterSerializer, **error_responses(400, 429)},
+    )
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -37,7 +43,12 @@ class RegisterView(AnonymousAPIView):
 class VerifyEmailView(AnonymousAPIView):
     @extend_schema(
         request=VerifyEmailSerializer,
-        responses={200: OpenApiResponse(description="Email verified.")},
+        responses={
+            200: OpenApiResponse(description="Email verified."),
+            **error_responses(
+                429, described={400: "Invalid body, or an invalid, expired or used token."}
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = VerifyEmailSerializer(data=request.data)
@@ -50,7 +61,8 @@ class ResendVerificationView(AnonymousAPIView):
     @extend_schema(
         request=ResendVerificationSerializer,
         responses={
-            202: OpenApiResponse(description="Sent if the address has an unverified account.")
+            202: OpenApiResponse(description="Sent if the address has an unverified account."),
+            **error_responses(400, 429),
         },
     )
     def post(self, request: Request) -> Response:
@@ -70,10 +82,39 @@ class LoginThrottled:
     throttle_scope = "login"
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: TokenPairSerializer,
+            **error_responses(
+                400,
+                429,
+                described={
+                    401: "Wrong email or password (`code: invalid_credentials`), or the "
+                    "account is not verified yet (`code: email_not_verified`)."
+                },
+            ),
+        }
+    )
+)
 class TokenObtainView(LoginThrottled, TokenObtainPairView):
     serializer_class = ActiveUserTokenObtainPairSerializer
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: AccessTokenSerializer,
+            **error_responses(
+                400,
+                429,
+                described={
+                    401: "Invalid or expired refresh token, or the user was deactivated or deleted."
+                },
+            ),
+        }
+    )
+)
 class TokenRefreshView(TokenRefreshView):
     # Not the login scope: clients refresh every few minutes, and behind one NAT
     # they would spend everyone's login budget. Refresh gets the default throttles.
@@ -83,6 +124,6 @@ class TokenRefreshView(TokenRefreshView):
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: MeSerializer})
+    @extend_schema(responses={200: MeSerializer, **error_responses(401, 429)})
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
