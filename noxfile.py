@@ -2,18 +2,22 @@
 
     nox -s walkthrough        the ten patterns in order, red then green
     nox -s pattern -- 03      one pattern in full: its real failure, then the fix
+    nox -s practice -- 08     fix pattern 08's naive code yourself, until its tests pass
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
     nox -s lint               ruff, import contracts, Django checks, missing migrations
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
     nox -s bench -- search    a benchmark that prints a table (tests/benchmarks/)
     nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
     nox -s fuzz               schemathesis against the shop's OpenAPI schema (args go to `st run`)
+    nox -s compat             the suite on Django 5.2 and 6.1 across Python 3.11-3.13 (args go to pytest)
 
 Virtual environments are reused, and the project is reinstalled only when
 pyproject.toml changes, so a second run starts in seconds.
 """
 
 import hashlib
+import os
+import subprocess
 from pathlib import Path
 
 import nox
@@ -22,6 +26,45 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests", "lint"]
 
 ROOT = Path(__file__).resolve().parent
+
+# nox -s compat: every Python the project supports, against the oldest and newest
+# Django series that pyproject.toml allows. A Python missing here is skipped with
+# a line saying so (also under CI=true), never downloaded.
+COMPAT_PYTHONS = ["3.11", "3.12", "3.13"]
+COMPAT_DJANGOS = ["5.2", "6.1"]
+DJANGO_MIN_PYTHON = {"5.2": (3, 10), "6.1": (3, 12)}  # from each release's notes
+nox.options.error_on_missing_interpreters = False
+nox.options.download_python = "never"
+
+
+def _pyenv_interpreters(wanted: list[str]) -> None:
+    """Let pyenv's shims answer ``python3.12`` and the like, not only the selected version.
+
+    pyenv's shims run only the version(s) it has selected; the others it has installed
+    are invisible to nox. The selected version stays first, so ``python`` is unchanged.
+    """
+    root = os.environ.get("PYENV_ROOT")
+    if not root or os.environ.get("PYENV_VERSION") or not (Path(root) / "versions").is_dir():
+        return
+    try:
+        selected = subprocess.run(
+            ["pyenv", "version-name"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return
+    installed = [p.name for p in (Path(root) / "versions").iterdir() if p.name[0].isdigit()]
+    newest = {}
+    for name in installed:
+        parts = name.split(".")
+        if len(parts) == 3 and all(x.isdigit() for x in parts):
+            minor = ".".join(parts[:2])
+            if minor in wanted and tuple(map(int, parts)) > newest.get(minor, (0,)):
+                newest[minor] = tuple(map(int, parts))
+    versions = [".".join(map(str, v)) for v in newest.values()]
+    os.environ["PYENV_VERSION"] = ":".join([selected, *versions])
+
+
+_pyenv_interpreters(COMPAT_PYTHONS)
 
 
 def install(session: nox.Session, extras: str = "test") -> None:
@@ -55,6 +98,13 @@ def pattern(session: nox.Session) -> None:
         session.error("Which pattern? For example: nox -s pattern -- 03")
     install(session)
     session.run("python", "-m", "patterns.walkthrough", *session.posargs)
+
+
+@nox.session
+def practice(session: nox.Session) -> None:
+    """The kata proper: ``nox -s practice -- 08`` (``--hint``, ``--reset``); no argument: progress."""
+    install(session)
+    session.run("python", "-m", "patterns.practice", *session.posargs, success_codes=[0, 1])
 
 
 @nox.session
@@ -93,6 +143,27 @@ def soak(session: nox.Session) -> None:
     """Hundreds of clients against gunicorn for a bounded time: ``nox -s soak -- [seconds] [clients]``."""
     install(session)
     session.run("python", "-m", "tests.benchmarks.soak", *session.posargs)
+
+
+@nox.session(python=COMPAT_PYTHONS)
+@nox.parametrize("django", COMPAT_DJANGOS)
+def compat(session: nox.Session, django: str) -> None:
+    """The suite on one (Python, Django) pair: ``nox -s compat`` runs every pair."""
+    python = tuple(int(x) for x in str(session.python).split("."))
+    if python < DJANGO_MIN_PYTHON[django]:
+        needed = ".".join(map(str, DJANGO_MIN_PYTHON[django]))
+        session.skip(f"Django {django} does not support Python {session.python} (needs {needed}+)")
+    install(session)
+    session.install("--quiet", f"django=={django}.*")
+    session.run(
+        "python",
+        "-c",
+        "import sys, django, rest_framework, rest_framework_simplejwt as jwt; "
+        "print(f'Python {sys.version.split()[0]}, Django {django.__version__}, "
+        "DRF {rest_framework.__version__}, simplejwt {jwt.__version__}')",
+        silent=False,
+    )
+    session.run("pytest", "-n", "auto", "--dist", "loadfile", "-q", *session.posargs)
 
 
 @nox.session

@@ -13,6 +13,7 @@ must pass.
 """
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -43,14 +44,31 @@ class RedGreen:
         )
 
 
+def practice_dir() -> Path:
+    """Where learners keep their copies of the naive code (ignored by git)."""
+    return Path(
+        os.environ.get("KATA_PRACTICE_DIR", Path(__file__).resolve().parent.parent / "practice")
+    )
+
+
+def naive_path(test_file: str, name: str) -> Path:
+    """The naive variant's file or folder; in practice mode, the learner's copy of it."""
+    folder = Path(test_file).resolve().parent
+    if os.environ.get("KATA_PRACTICE"):
+        copy = practice_dir() / folder.name / name
+        if copy.exists():
+            return copy
+    return folder / name
+
+
 def load_naive(test_file: str, name: str = "naive") -> ModuleType:
-    """Import ``naive.py`` from the folder of ``test_file``.
+    """Import ``naive.py`` from the folder of ``test_file`` (or the learner's copy).
 
     Pattern folders start with a number, so they are not importable packages;
     the naive module is loaded by path, once, under a unique name.
     """
-    path = Path(test_file).with_name(f"{name}.py")
-    module_name = f"patterns.{path.parent.name}.{name}"
+    path = naive_path(test_file, f"{name}.py")
+    module_name = f"patterns.{Path(test_file).resolve().parent.name}.{name}"
     if module_name in sys.modules:
         return sys.modules[module_name]
     spec = importlib.util.spec_from_file_location(module_name, path)

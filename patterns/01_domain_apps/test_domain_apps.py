@@ -12,7 +12,7 @@ from importlinter.contracts.layers import LayersContract
 from importlinter.contracts.protected import ProtectedContract
 from importlinter.domain.contract import registry
 
-from patterns.kata import RedGreen, said
+from patterns.kata import RedGreen, naive_path, said
 
 # import-linter's own wiring, done by its command line when run as `lint-imports`.
 configure()
@@ -20,7 +20,7 @@ registry.register(LayersContract, "layers")
 registry.register(ProtectedContract, "protected")
 
 REPO = Path(__file__).resolve().parents[2]
-NAIVE_TREE = Path(__file__).resolve().parent / "naive"
+NAIVE_TREE = naive_path(__file__, "naive")
 DOMAIN_APPS = ["core", "users", "products", "carts", "checkouts", "orders"]
 
 red_green = RedGreen(naive="naive_shop", shop="shop")

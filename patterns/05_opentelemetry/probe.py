@@ -23,7 +23,9 @@ def build(variant: str):
         from shop.wsgi import application
 
         return application
-    sys.path.insert(0, str(Path(__file__).parent))
+    from patterns.kata import naive_path
+
+    sys.path.insert(0, str(naive_path(__file__, "naive.py").parent))
     import naive
 
     return naive.build_application()

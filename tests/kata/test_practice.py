@@ -1,0 +1,54 @@
+"""Practice mode: a learner's copy starts red, turns green when fixed, and can start over."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def practice(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KATA_PRACTICE_DIR": str(tmp_path)}
+    # Its own throwaway server: sharing ours, its test database could take our name.
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "patterns.practice", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_fresh_copy_fails_then_passes_once_fixed_then_starts_over(tmp_path):
+    red = practice(tmp_path, "04")
+    assert red.returncode == 1, red.stdout[-2000:]
+    copy = tmp_path / "04_staff_throttle" / "naive.py"
+    assert copy.read_text() == (REPO / "patterns/04_staff_throttle/naive.py").read_text()
+
+    copy.write_text(copy.read_text().replace("NUM_PROXIES = None", "NUM_PROXIES = 0"))
+    green = practice(tmp_path, "04")
+    assert green.returncode == 0, green.stdout[-2000:]
+    assert "04  Staff-exempt throttles" in practice(tmp_path).stdout
+    assert (
+        "done" in practice(tmp_path).stdout.split("04  Staff-exempt throttles")[1].splitlines()[0]
+    )
+
+    practice(tmp_path, "04", "--reset")
+    assert not copy.exists()
+
+
+def test_hints_come_one_at_a_time_from_the_review_checklist(tmp_path):
+    first = practice(tmp_path, "08", "--hint").stdout
+    second = practice(tmp_path, "08", "--hint").stdout
+
+    assert (first[:10], second[:10]) == ("Hint 1 of ", "Hint 2 of ")
+
+
+def test_an_unknown_pattern_is_refused_with_the_choices(tmp_path):
+    result = practice(tmp_path, "42")
+
+    assert result.returncode == 2
+    assert "01, 02, 03" in result.stdout
