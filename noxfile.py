@@ -44,24 +44,25 @@ def _pyenv_interpreters(wanted: list[str]) -> None:
     are invisible to nox. The selected version stays first, so ``python`` is unchanged.
     """
     root = os.environ.get("PYENV_ROOT")
-    if not root or os.environ.get("PYENV_VERSION") or not (Path(root) / "versions").is_dir():
+    if not root or not (Path(root) / "versions").is_dir():
         return
-    try:
-        selected = subprocess.run(
-            ["pyenv", "version-name"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return
-    installed = [p.name for p in (Path(root) / "versions").iterdir() if p.name[0].isdigit()]
-    newest = {}
-    for name in installed:
-        parts = name.split(".")
-        if len(parts) == 3 and all(x.isdigit() for x in parts):
-            minor = ".".join(parts[:2])
-            if minor in wanted and tuple(map(int, parts)) > newest.get(minor, (0,)):
-                newest[minor] = tuple(map(int, parts))
-    versions = [".".join(map(str, v)) for v in newest.values()]
-    os.environ["PYENV_VERSION"] = ":".join([selected, *versions])
+    selected = os.environ.get("PYENV_VERSION")  # set by the shim that started nox
+    if not selected:
+        try:
+            selected = subprocess.run(
+                ["pyenv", "version-name"], capture_output=True, text=True, check=True
+            ).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return
+    newest: dict[str, tuple[int, ...]] = {}
+    for path in (Path(root) / "versions").iterdir():
+        parts = path.name.split(".")
+        minor = ".".join(parts[:2])
+        if len(parts) == 3 and all(x.isdigit() for x in parts) and minor in wanted:
+            newest[minor] = max(newest.get(minor, ()), tuple(map(int, parts)))
+    chosen = selected.split(":")
+    chosen += [v for v in (".".join(map(str, t)) for t in newest.values()) if v not in chosen]
+    os.environ["PYENV_VERSION"] = ":".join(chosen)
 
 
 _pyenv_interpreters(COMPAT_PYTHONS)
