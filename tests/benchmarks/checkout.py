@@ -18,13 +18,11 @@ import http.client
 import json
 import logging
 import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -63,7 +61,7 @@ def main() -> int:
         rows = []
         for variant in ["shop", "naive"]:
             for way in ["in process", "HTTP"]:
-                with serving(variant) if way == "HTTP" else nullcontext_port() as port:
+                with serving(variant) if way == "HTTP" else nullcontext() as port:
                     for workload in ["hot SKU", "spread SKUs"]:
                         for buyers in BUYERS:
                             print(
@@ -81,67 +79,16 @@ def main() -> int:
     return 0
 
 
-class nullcontext_port:
-    def __enter__(self):
-        return None
+@contextmanager
+def serving(variant: str, *, workers: int = GUNICORN_WORKERS, threads: int = 1):
+    """The shop (or the naive checkout) on gunicorn; yields the port."""
+    from tests.servers import Gunicorn
 
-    def __exit__(self, *exc):
-        return False
-
-
-class serving:
-    """gunicorn with several workers, serving the shop (or the naive checkout)."""
-
-    def __init__(self, variant: str, *, workers: int = GUNICORN_WORKERS, threads: int = 1) -> None:
-        self.variant = variant
-        self.workers = workers
-        self.threads = threads
-
-    def __enter__(self) -> int:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        env = dict(os.environ)
-        if self.variant == "naive":
-            env["DJANGO_SETTINGS_MODULE"] = "tests.benchmarks.settings_naive"
-        self.log = tempfile.NamedTemporaryFile(
-            prefix="bench-gunicorn-", suffix=".log", delete=False
-        )
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "shop.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--threads",
-                str(self.threads),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=self.log,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                status, _ = http_request(self.port, "GET", "/api/health/", None, None)
-                if status == 200:
-                    return self.port
-            except OSError:
-                pass
-            time.sleep(0.1)  # waiting for a server to come up, not for a race
-        raise RuntimeError(f"gunicorn did not start; see {self.log.name}")
-
-    def __exit__(self, *exc) -> bool:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        return False
+    env = dict(os.environ)
+    if variant == "naive":
+        env["DJANGO_SETTINGS_MODULE"] = "tests.benchmarks.settings_naive"
+    with Gunicorn(env, workers=workers, extra_args=("--threads", str(threads))) as server:
+        yield server.port
 
 
 def run_scenario(variant: str, way: str, workload: str, buyers: int, port: int | None) -> dict:

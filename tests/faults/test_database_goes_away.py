@@ -25,7 +25,7 @@ import psutil
 import psycopg
 import pytest
 
-from tests.faults.serving import ROOT, Answer, Gunicorn, manage, request, shop_environment
+from tests.servers import ROOT, Answer, Gunicorn, manage, request, shop_environment
 
 pytestmark = pytest.mark.postgres(reason="stops and restarts a real PostgreSQL server")
 

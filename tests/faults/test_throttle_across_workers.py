@@ -21,7 +21,7 @@ from collections import Counter
 
 import pytest
 
-from tests.faults.serving import Answer, Gunicorn, free_port, manage, shop_environment
+from tests.servers import Answer, Gunicorn, free_port, manage, shop_environment
 
 WORKERS = 4
 RATE = 10  # anonymous requests a minute

@@ -21,16 +21,16 @@ run is stopped after TIME_LIMIT seconds. Prints one row per role (operations,
 cases, failures) and exits non-zero when any check failed.
 """
 
-import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from io import StringIO
 from pathlib import Path
+
+from tests.servers import Gunicorn
 
 MAX_EXAMPLES = 25  # per operation and phase
 TIME_LIMIT = 300  # seconds per role: schemathesis is killed past it, and the role fails
@@ -84,10 +84,16 @@ def main(extra: list[str]) -> int:
 
         connections.close_all()  # gunicorn's workers get their own
         rows = []
-        with serving(reports / "gunicorn.log") as port:
+        # gunicorn itself answers a request line over 4094 bytes with an HTML 414 before
+        # Django sees it: a deployment limit, not the shop's input handling.
+        no_line_limit = ("--limit-request-line", "0")
+        with Gunicorn(
+            dict(os.environ), workers=GUNICORN_WORKERS, extra_args=no_line_limit
+        ) as server:
             for role, config in configs.items():
                 print(f"-- schemathesis as {role}", file=sys.stderr, flush=True)
-                rows.append(fuzz(role, config, port, reports, extra))
+                rows.append(fuzz(role, config, server.port, reports, extra))
+        print(f"gunicorn's log: {server.log.name}", file=sys.stderr)
         print_table(rows, reports, extra)
         return 0 if all(row["ok"] for row in rows) else 1
     finally:
@@ -151,58 +157,6 @@ def write_config(path: Path, ids: dict[str, list[int]]) -> dict:
         lines.append(f'"{key}" = {{ dictionary = "{name}", probability = 0.5 }}')
     path.write_text("\n".join(lines) + "\n")
     return {"path": path}
-
-
-class serving:
-    """gunicorn with several sync workers, on a free port of 127.0.0.1 only."""
-
-    def __init__(self, log: Path) -> None:
-        self.log = log
-
-    def __enter__(self) -> int:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "shop.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(GUNICORN_WORKERS),
-                "--log-level",
-                "warning",
-                # gunicorn itself answers a request line over 4094 bytes with an HTML 414
-                # before Django sees it: a deployment limit, not the shop's input handling.
-                "--limit-request-line",
-                "0",
-            ],
-            cwd=ROOT,
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/api/health/")
-                if conn.getresponse().status == 200:
-                    return self.port
-            except OSError:
-                pass
-            finally:
-                conn.close()
-            time.sleep(0.1)  # waiting for a server to come up, not for a race
-        self.process.terminate()
-        raise RuntimeError(f"gunicorn did not start; see {self.log}")
-
-    def __exit__(self, *exc) -> bool:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        return False
 
 
 def fuzz(role: str, config: dict, port: int, reports: Path, extra: list[str]) -> dict:
@@ -271,7 +225,7 @@ def print_table(rows: list[dict], reports: Path, extra: list[str]) -> None:
             f"| {r['role']} | {r['operations']} | {r['cases']} | {r['failures']} | "
             f"{r['errors']} | {r['seconds']:.0f} | {r['exit']} |"
         )
-    print(f"Reports (JSON, JUnit) and the server log: {reports}")
+    print(f"Reports (JSON, JUnit): {reports}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""The shop as production runs it, for fault tests: gunicorn, several sync worker processes.
+"""The shop as production runs it: gunicorn with several worker processes, on loopback.
+
+Shared by the fault tests, the fuzz run, the checkout benchmark and the soak.
 
 Each request goes over a fresh connection (a sync worker serves one connection at a
 time and closes it), so any worker may answer it.
@@ -14,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -57,15 +59,21 @@ class Gunicorn:
     """``with Gunicorn(env, workers=2) as server:`` the shop on ``server.port``, up and answering."""
 
     def __init__(
-        self, env: dict[str, str], *, workers: int, app: str = "shop.wsgi:application"
+        self,
+        env: dict[str, str],
+        *,
+        workers: int,
+        app: str = "shop.wsgi:application",
+        extra_args: tuple[str, ...] = (),
     ) -> None:
         self.env = env
         self.workers = workers
         self.app = app
+        self.extra_args = extra_args
         self.port = free_port()
 
     def __enter__(self) -> "Gunicorn":
-        self.log = tempfile.NamedTemporaryFile(prefix="faults-gunicorn-", suffix=".log")
+        self.log = tempfile.NamedTemporaryFile(prefix="shop-gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -78,6 +86,7 @@ class Gunicorn:
                 str(self.workers),
                 "--log-level",
                 "warning",
+                *self.extra_args,
             ],
             cwd=ROOT,
             env=self.env,
