@@ -1,22 +1,8 @@
 """The carts in GET /api/schema/: their paths and methods."""
 
-import json
-
 import pytest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def document(api_client) -> dict:
-    response = api_client.get("/api/schema/?format=json")
-    assert response.status_code == 200
-    return json.loads(response.content)
-
-
-@pytest.fixture
-def paths(document) -> dict:
-    return document["paths"]
 
 
 def request_properties(document, operation) -> set[str]:

@@ -1,17 +1,8 @@
 """Checkout in GET /api/schema/: one POST, its Idempotency-Key header and its answers."""
 
-import json
-
 import pytest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def document(api_client) -> dict:
-    response = api_client.get("/api/schema/?format=json")
-    assert response.status_code == 200
-    return json.loads(response.content)
 
 
 @pytest.fixture

@@ -1,17 +1,8 @@
 """Orders in GET /api/schema/: read-only paths, paginated list."""
 
-import json
-
 import pytest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paths(api_client) -> dict:
-    response = api_client.get("/api/schema/?format=json")
-    assert response.status_code == 200
-    return json.loads(response.content)["paths"]
 
 
 def test_the_schema_lists_the_orders_as_read_only(paths):

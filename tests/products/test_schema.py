@@ -1,22 +1,8 @@
 """The catalogue in GET /api/schema/: its paths, methods and query parameters."""
 
-import json
-
 import pytest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def document(api_client) -> dict:
-    response = api_client.get("/api/schema/?format=json")
-    assert response.status_code == 200
-    return json.loads(response.content)
-
-
-@pytest.fixture
-def paths(document) -> dict:
-    return document["paths"]
 
 
 def query_parameters(operation: dict) -> set[str]:
