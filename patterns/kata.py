@@ -81,11 +81,12 @@ class Kata:
             )
         params = []
         for name, variant in self.variants.items():
-            marks = [getattr(pytest.mark, name if name in ROLES else "counterexample")]
+            role = name.replace("_", "-")
+            marks = [getattr(pytest.mark, name) if name in ROLES else pytest.mark.counterexample(role)]
             outcome = expected.get(name, Holds())
             if isinstance(outcome, Fails):
                 marks.append(pytest.mark.xfail(strict=True, raises=AssertionError, reason=outcome.why))
-            params.append(pytest.param(variant, id=name.replace("_", "-"), marks=marks))
+            params.append(pytest.param(variant, id=role, marks=marks))
         return pytest.mark.parametrize("variant", params)
 
 
