@@ -120,10 +120,9 @@ def assertion_message(report: pytest.TestReport) -> tuple[str, str, str]:
 
 def hypothesis_example(report: pytest.TestReport) -> str:
     """The failing example Hypothesis reports, without the variant argument."""
+    text = re.sub(r"(?m)^E {3}", "", report.longreprtext)  # pytest's prefix on the error's lines
     match = re.search(
-        r"(?:Falsifying|Failing)[^\n]*?(?:example|test case): \w+\(\n(.*?)\n\)",
-        report.longreprtext,
-        re.S,
+        r"(?:Falsifying|Failing)[^\n]*?(?:example|test case): \w+\(\n(.*?)\n\)", text, re.S
     )
     if not match:
         return ""
@@ -140,8 +139,9 @@ class SummaryPlugin:
         self.summary = Summary()
         self.roles: dict[str, tuple[str, str, bool]] = {}
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
         # In the order the tests are written (pytest-django runs transactional tests last).
+        items = session.items
         for item in sorted(items, key=lambda item: (item.location[0], item.location[1] or 0)):
             role = role_of(item)
             if role:

@@ -245,7 +245,7 @@ def run_lessons(folder: str, pytest_args: list[str], *, quiet: bool) -> tuple[in
     """
     with tempfile.TemporaryDirectory() as scratch:
         summary_file = Path(scratch) / "summary.json"
-        verbosity = ["-q", "--tb=no", "--no-header"] if quiet else ["-v", "--tb=short"]
+        verbosity = ["-q", "--tb=short"] if quiet else ["-v", "--tb=short"]
         command = [
             sys.executable, "-m", "pytest", f"patterns/{folder}", "-p", "no:randomly",
             "-p", "patterns.summary", "-m", LESSONS, "--runxfail", *verbosity, *pytest_args,
