@@ -118,8 +118,8 @@ def assertion_message(report: pytest.TestReport) -> tuple[str, str, str]:
     return kind, stable(" ".join(message.split())), where
 
 
-def hypothesis_example(report: pytest.TestReport) -> str:
-    """The failing example Hypothesis reports, without the variant argument."""
+def hypothesis_example(report: pytest.TestReport, fixtures: set[str]) -> str:
+    """The failing example Hypothesis reports: the drawn arguments, not the fixtures."""
     text = re.sub(r"(?m)^E {3}", "", report.longreprtext)  # pytest's prefix on the error's lines
     match = re.search(
         r"(?:Falsifying|Failing)[^\n]*?(?:example|test case): \w+\(\n(.*?)\n\)", text, re.S
@@ -129,7 +129,7 @@ def hypothesis_example(report: pytest.TestReport) -> str:
     arguments = [
         line.strip().rstrip(",")
         for line in match.group(1).splitlines()
-        if not line.strip().startswith("variant=")
+        if line.strip().split("=", 1)[0] not in fixtures
     ]
     return stable(", ".join(arguments))
 
@@ -138,6 +138,7 @@ class SummaryPlugin:
     def __init__(self) -> None:
         self.summary = Summary()
         self.roles: dict[str, tuple[str, str, bool]] = {}
+        self.fixtures: dict[str, set[str]] = {}
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         # In the order the tests are written (pytest-django runs transactional tests last).
@@ -147,6 +148,7 @@ class SummaryPlugin:
             if role:
                 expected_to_fail = item.get_closest_marker("xfail") is not None
                 self.roles[item.nodeid] = (role, group_of(item), expected_to_fail)
+                self.fixtures[item.nodeid] = set(getattr(item, "fixturenames", ()))
                 self.summary.groups.setdefault(group_of(item), [])
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -169,7 +171,7 @@ class SummaryPlugin:
             else:
                 outcome.failed = True
                 outcome.message, outcome.where = message, where
-                outcome.example = hypothesis_example(report)
+                outcome.example = hypothesis_example(report, self.fixtures[report.nodeid])
         elif report.when == "call" and report.passed:
             outcome.passed = True
             if expected_to_fail:
