@@ -54,6 +54,14 @@ class Summary:
                 lines += describe(outcome, width)
         return "\n".join(lines)
 
+    def failures(self) -> dict[str, int]:
+        """How many tests each variant failed, as expected."""
+        counts: dict[str, int] = {}
+        for outcomes in self.groups.values():
+            for o in outcomes:
+                counts[o.role] = counts.get(o.role, 0) + (o.failed and not o.problem)
+        return counts
+
     def problems(self) -> list[str]:
         return [
             f"{test} [{o.role}]: {o.problem}"
@@ -187,7 +195,13 @@ class SummaryPlugin:
             terminalreporter.line(f"PROBLEM: {problem}", red=True)
         if path := os.environ.get("KATA_SUMMARY"):
             Path(path).write_text(
-                json.dumps({"block": block, "problems": self.summary.problems()})
+                json.dumps(
+                    {
+                        "block": block,
+                        "problems": self.summary.problems(),
+                        "failures": self.summary.failures(),
+                    }
+                )
             )
 
 

@@ -15,6 +15,7 @@ test fails, or (readmes) a README's block differs from what the run prints.
 import difflib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -322,14 +323,37 @@ def show_pattern(number: str, args: list[str]) -> int:
     return green.returncode
 
 
+def verdicts_in_top_readme() -> dict[str, str]:
+    """The top README's table: pattern number -> "holds" or "fails", from its last column."""
+    verdicts = {}
+    for line in (HERE.parent / "README.md").read_text().splitlines():
+        match = re.match(r"^\| (\d\d) \|.*\| (holds|fails)\b[^|]*\|$", line)
+        if match:
+            verdicts[match.group(1)] = match.group(2)
+    return verdicts
+
+
 def check_readmes(update: bool) -> int:
-    """Every README's output block against a fresh run of its pattern; or rewrite them all."""
+    """Every README's output block against a fresh run of its pattern; or rewrite them all.
+
+    Also checks the verdict the top README's table gives the article's advice:
+    "fails" when any test of the article's variant fails, else "holds".
+    """
     stale = []
+    verdicts = verdicts_in_top_readme()
     for number, folder, title in PATTERNS:
         if not (HERE / folder).exists():
             continue
         code, summary = run_lessons(folder, [], quiet=True)
         shown = readme_block(folder)
+        verdict = "fails" if summary.get("failures", {}).get("article") else "holds"
+        if verdicts.get(number) != verdict:
+            print(
+                f"{number} {title}: the top README's table says the article's advice "
+                f"{verdicts.get(number, '(nothing)')}, the run says it {verdict}"
+            )
+            stale.append(number)
+            continue
         if summary["problems"] or code != 1:
             print(f"{number} {title}: PROBLEM (exit {code})\n" + "\n".join(summary["problems"]))
             stale.append(number)
