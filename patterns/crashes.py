@@ -82,7 +82,9 @@ class CheckedClient(APIClient):
                 pytrace=False,
             )
         if response.status_code >= 500 and exception is None:
-            pytest.fail(f"{where} answered {response.status_code} outside DRF's view", pytrace=False)
+            pytest.fail(
+                f"{where} answered {response.status_code} outside DRF's view", pytrace=False
+            )
         return response
 
 

@@ -41,7 +41,11 @@ from typing import Any
 
 import pytest
 
-ROLES = ("naive", "article", "shop")  # each has a pytest marker; any other variant is a counterexample
+ROLES = (
+    "naive",
+    "article",
+    "shop",
+)  # each has a pytest marker; any other variant is a counterexample
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,14 @@ class Kata:
         params = []
         for name, variant in self.variants.items():
             role = name.replace("_", "-")
-            marks = [getattr(pytest.mark, name) if name in ROLES else pytest.mark.counterexample(role)]
+            marks = [
+                getattr(pytest.mark, name) if name in ROLES else pytest.mark.counterexample(role)
+            ]
             outcome = expected.get(name, Holds())
             if isinstance(outcome, Fails):
-                marks.append(pytest.mark.xfail(strict=True, raises=AssertionError, reason=outcome.why))
+                marks.append(
+                    pytest.mark.xfail(strict=True, raises=AssertionError, reason=outcome.why)
+                )
             params.append(pytest.param(variant, id=role, marks=marks))
         return pytest.mark.parametrize("variant", params)
 

@@ -43,7 +43,9 @@ def main(argv: list[str]) -> int:
             return 2
     if "--reset" in flags:
         shutil.rmtree(practice_dir() / folder, ignore_errors=True)
-        print(f"Pattern {number}: your copies are gone; the next run starts again from the original.")
+        print(
+            f"Pattern {number}: your copies are gone; the next run starts again from the original."
+        )
         return 0
     if "--hint" in flags:
         return show_hint(folder)

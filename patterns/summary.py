@@ -185,7 +185,9 @@ class SummaryPlugin:
             if expected_to_fail:
                 outcome.problem = "expected to fail with an AssertionError, passed"
         elif report.skipped and report.when in ("setup", "call"):
-            outcome.problem = f"skipped: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else ''}"
+            outcome.problem = (
+                f"skipped: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else ''}"
+            )
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         block = self.summary.block()

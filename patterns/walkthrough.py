@@ -136,7 +136,9 @@ class WalkthroughReporter:
         elif report.failed:
             what = (
                 f"the {role} variant passed a test it should fail (strict xfail)"
-                if role != "shop" and report.when == "call" and "[XPASS(strict)]" in report.longreprtext
+                if role != "shop"
+                and report.when == "call"
+                and "[XPASS(strict)]" in report.longreprtext
                 else "failed"
             )
             run.problems.append(f"{report.nodeid} {what}:\n{report.longreprtext[-1500:]}")
@@ -184,7 +186,13 @@ def print_run(run: PatternRun) -> None:
     print(wrapped("article", verdict(run, "article")))
     counterexamples = run.reds["counterexample"]
     reds = sum(run.reds.values())
-    also = f" (one a counterexample's)" if counterexamples == 1 else f" ({counterexamples} counterexamples')" if counterexamples else ""
+    also = (
+        " (one a counterexample's)"
+        if counterexamples == 1
+        else f" ({counterexamples} counterexamples')"
+        if counterexamples
+        else ""
+    )
     print(
         wrapped(
             "shop   ",
@@ -255,7 +263,10 @@ def run_lessons(folder: str, pytest_args: list[str], *, quiet: bool) -> tuple[in
         run = subprocess.run(command, env=env, capture_output=quiet, text=True)
         if not summary_file.exists():
             output = (run.stdout or "") + (run.stderr or "") if quiet else ""
-            return run.returncode, {"block": "", "problems": [f"the run wrote no summary\n{output}"]}
+            return run.returncode, {
+                "block": "",
+                "problems": [f"the run wrote no summary\n{output}"],
+            }
         return run.returncode, json.loads(summary_file.read_text())
 
 
@@ -272,7 +283,9 @@ def write_readme_block(number: str, folder: str, block: str) -> None:
     readme = HERE / folder / "README.md"
     text = readme.read_text()
     if README_BEGIN not in text:
-        raise SystemExit(f"{readme} has no {README_BEGIN} ... {README_END} markers to write between.")
+        raise SystemExit(
+            f"{readme} has no {README_BEGIN} ... {README_END} markers to write between."
+        )
     before, rest = text.split(README_BEGIN, 1)
     after = rest.split(README_END, 1)[1]
     generated = (
@@ -365,7 +378,11 @@ def check_readmes(update: bool) -> int:
             stale.append(number)
         elif shown != summary["block"]:
             diff = difflib.unified_diff(
-                shown.splitlines(), summary["block"].splitlines(), "README.md", "this run", lineterm=""
+                shown.splitlines(),
+                summary["block"].splitlines(),
+                "README.md",
+                "this run",
+                lineterm="",
             )
             print(f"{number} {title}: the README differs from the run\n" + "\n".join(diff))
             stale.append(number)

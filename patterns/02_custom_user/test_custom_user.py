@@ -25,7 +25,9 @@ def user_model(variant, db):
     return variant
 
 
-POSTGRES = pytest.mark.postgres(reason="the naive model's table is created inside the test transaction")
+POSTGRES = pytest.mark.postgres(
+    reason="the naive model's table is created inside the test transaction"
+)
 
 
 @POSTGRES
@@ -73,8 +75,11 @@ def test_a_new_account_is_inactive_until_verified(user_model):
 def test_an_account_created_without_a_password_cannot_log_in_with_one(user_model):
     user = user_model.objects.create_user("social@example.com")
 
-    assert not user.has_usable_password() and not user.check_password(""), said(
-        "created an account without a password", "one that accepts a password", "none usable"
+    usable = (user.has_usable_password(), user.check_password(""))
+    assert usable == (False, False), said(
+        "created an account without a password",
+        f"(has a usable password, accepts an empty one) = {usable}",
+        (False, False),
     )
 
 

@@ -3,10 +3,10 @@
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.urls import path
 from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory, override_settings
-from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
@@ -59,7 +59,9 @@ def client(variant, settings, small_rates):
     return APIClient()
 
 
-@kata(naive=Fails(FORGED_IDENTITY), article=Fails(f"it never mentions NUM_PROXIES: {FORGED_IDENTITY}"))
+@kata(
+    naive=Fails(FORGED_IDENTITY), article=Fails(f"it never mentions NUM_PROXIES: {FORGED_IDENTITY}")
+)
 def test_rotating_x_forwarded_for_does_not_escape_the_anonymous_limit(client):
     statuses = [
         client.get("/ping/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code

@@ -80,7 +80,9 @@ def test_with_the_sdk_disabled_there_are_no_spans_and_the_shop_still_answers(var
     run = probe(variant, OTEL_SDK_DISABLED="true")
 
     got = (run["status"], len(run["spans"]))
-    assert got == ("200 OK", 0), said("GET /api/health/ with OTEL_SDK_DISABLED=true", got, ("200 OK", 0))
+    assert got == ("200 OK", 0), said(
+        "GET /api/health/ with OTEL_SDK_DISABLED=true", got, ("200 OK", 0)
+    )
 
 
 @kata(
@@ -107,7 +109,9 @@ def test_the_console_exporter_prints_the_request_and_its_queries(variant):
     result = run_probe(variant, OTEL_TRACES_EXPORTER="console")
 
     # What the console exporter printed: everything but the probe's own answer.
-    console = "\n".join(line for line in result.stdout.splitlines() if not line.startswith("PROBE "))
+    console = "\n".join(
+        line for line in result.stdout.splitlines() if not line.startswith("PROBE ")
+    )
     printed = [
         what
         for what, line in [

@@ -21,7 +21,9 @@ kata = Kata(
     article=load_variant(__file__, "article").ProductViewSet,
     shop=ProductViewSet,
 )
-STOCK_DESTROY_500 = "DRF's stock destroy meets PROTECT: ProtectedError, which DRF's handler leaves a 500"
+STOCK_DESTROY_500 = (
+    "DRF's stock destroy meets PROTECT: ProtectedError, which DRF's handler leaves a 500"
+)
 
 
 @pytest.fixture
@@ -68,7 +70,9 @@ def test_delete_archives_the_product_instead_of_destroying_it(staff):
 
     kept = Product.objects.filter(pk=product.pk).first()
     assert kept is not None, said(
-        "DELETE on a product", f"{answer(response)} and the row gone", "204 and the product archived"
+        "DELETE on a product",
+        f"{answer(response)} and the row gone",
+        "204 and the product archived",
     )
     assert (response.status_code, kept.is_active) == (204, False)
 
@@ -174,7 +178,9 @@ def test_a_misspelt_hard_flag_is_refused_and_changes_nothing(staff):
     row = Product.objects.filter(pk=product.pk).first()
     state = "gone" if row is None else "listed" if row.is_active else "archived"
     assert (response.status_code, state) == (400, "listed"), said(
-        "DELETE ?hard=ture", f"{answer(response)} and the product {state}", "400 and the product listed"
+        "DELETE ?hard=ture",
+        f"{answer(response)} and the product {state}",
+        "400 and the product listed",
     )
 
 

@@ -35,8 +35,10 @@ class CheckoutView(APIView):
         )
         lines = []
         for item in cart.items.order_by("id"):  # the order the customer added them
-            sku = SKU.objects.select_for_update(of=("self",)).select_related("product").get(
-                pk=item.sku_id
+            sku = (
+                SKU.objects.select_for_update(of=("self",))
+                .select_related("product")
+                .get(pk=item.sku_id)
             )
             if not sku.product.is_active or sku.stock < item.quantity:
                 raise InsufficientStock(sku_code=sku.code)

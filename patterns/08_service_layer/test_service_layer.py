@@ -152,7 +152,9 @@ def test_twenty_buyers_of_one_unit_each_leave_exactly_eighty(checkout_url):
 @pytest.mark.django_db
 @kata(
     naive=Holds("it takes the stock and empties the cart, one buyer at a time"),
-    article=Fails("its code never decrements the stock nor empties the cart, though its prose lists both"),
+    article=Fails(
+        "its code never decrements the stock nor empties the cart, though its prose lists both"
+    ),
 )
 def test_a_checkout_takes_the_stock_and_empties_the_cart(checkout_url):
     sku = sku_with_stock(10)
@@ -194,7 +196,10 @@ def test_carts_holding_a_b_and_b_a_both_succeed_without_a_deadlock(checkout_url)
     deadlock = psycopg.errors.DeadlockDetected  # SQLSTATE 40P01
 
     responses = run_concurrently(
-        [checkout(checkout_url, *first, expecting=[deadlock]), checkout(checkout_url, *second, expecting=[deadlock])],
+        [
+            checkout(checkout_url, *first, expecting=[deadlock]),
+            checkout(checkout_url, *second, expecting=[deadlock]),
+        ],
         Rendezvous(2).after_first_statement("FOR UPDATE", '"products_sku"'),
     )
 
@@ -209,15 +214,22 @@ def test_carts_holding_a_b_and_b_a_both_succeed_without_a_deadlock(checkout_url)
 
 @concurrent
 @kata(
-    naive=Fails("check-then-create: both requests miss the earlier order; the shop's constraint refuses one"),
-    article=Fails("filter().first() then create, and no unique constraint: both requests insert an order"),
+    naive=Fails(
+        "check-then-create: both requests miss the earlier order; the shop's constraint refuses one"
+    ),
+    article=Fails(
+        "filter().first() then create, and no unique constraint: both requests insert an order"
+    ),
 )
 def test_one_key_sent_twice_at_once_makes_one_order_and_both_answers_name_it(checkout_url):
     sku = sku_with_stock(10)
     user, cart = buyer_with_cart((sku, 2))
 
     responses = run_concurrently(
-        [checkout(checkout_url, user, cart, key="retry-1", expecting=[IntegrityError]) for _ in range(2)],
+        [
+            checkout(checkout_url, user, cart, key="retry-1", expecting=[IntegrityError])
+            for _ in range(2)
+        ],
         before_the_order_insert(2),
     )
 
@@ -259,13 +271,18 @@ def test_a_replay_after_success_answers_the_same_and_changes_nothing(client_for)
 @pytest.mark.django_db
 @kata(
     naive=Fails("the naive replay never compares the request: another cart gets the old order"),
-    article=Fails("the article replays whatever order has the key: another cart gets the old order"),
+    article=Fails(
+        "the article replays whatever order has the key: another cart gets the old order"
+    ),
 )
 def test_one_key_with_a_different_cart_is_refused_with_422(checkout_url):
     sku = sku_with_stock(10)
     user, cart = buyer_with_cart((sku, 1))
     _, other_cart = buyer_with_cart((sku, 3), user=user)
-    require(checkout(checkout_url, user, cart, key="k")().status_code == 201, "the first checkout succeeded")
+    require(
+        checkout(checkout_url, user, cart, key="k")().status_code == 201,
+        "the first checkout succeeded",
+    )
 
     response = checkout(checkout_url, user, other_cart, key="k")()
 
@@ -316,7 +333,9 @@ def test_the_same_key_from_two_users_makes_two_independent_orders():
 @pytest.mark.django_db
 @kata(
     naive=Holds("it re-checks the stock and raises the shop's InsufficientStock"),
-    article=Fails("missing stock is DRF's ValidationError: a 400, as if the request were malformed"),
+    article=Fails(
+        "missing stock is DRF's ValidationError: a 400, as if the request were malformed"
+    ),
 )
 def test_too_little_stock_is_refused_with_409_naming_the_sku_and_nothing_is_written(checkout_url):
     sku = sku_with_stock(1)
@@ -328,7 +347,10 @@ def test_too_little_stock_is_refused_with_409_naming_the_sku_and_nothing_is_writ
     assert response.status_code == 409, said(
         "checked out 2 units of a SKU with 1 left", answer(response), "409 insufficient_stock"
     )
-    assert response.json() == {"detail": "Not enough stock for HOT-1.", "code": "insufficient_stock"}
+    assert response.json() == {
+        "detail": "Not enough stock for HOT-1.",
+        "code": "insufficient_stock",
+    }
     assert (Order.objects.count(), stock_of(sku), cart.items.count()) == (0, 1, 1)
 
 
@@ -365,7 +387,9 @@ def test_an_empty_cart_is_refused_with_400(checkout_url):
 
     orders = Order.objects.count()
     assert (answer(response), orders) == ("400 empty_cart", 0), said(
-        "checked out an empty cart", f"{answer(response)} and {orders} order(s)", "400 empty_cart and no order"
+        "checked out an empty cart",
+        f"{answer(response)} and {orders} order(s)",
+        "400 empty_cart and no order",
     )
 
 

@@ -113,7 +113,10 @@ VASE_BOUGHT = {
 }
 
 
-@kata(naive=Fails("the naive item reads the SKU's price today, not the price paid"), article=Holds(SNAPSHOT_READ))
+@kata(
+    naive=Fails("the naive item reads the SKU's price today, not the price paid"),
+    article=Holds(SNAPSHOT_READ),
+)
 def test_a_repriced_sku_leaves_the_price_paid(customer, vase, read_order):
     order = checkout(customer, (vase, 2))
 

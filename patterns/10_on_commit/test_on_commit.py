@@ -223,7 +223,10 @@ def test_a_checkout_that_fails_after_the_order_insert_notifies_nobody(
     deliver_pending()
 
     require(announced, "the order was announced before the injected crash")
-    require(response.status_code == 500, f"the injected crash failed the checkout (got {answer(response)})")
+    require(
+        response.status_code == 500,
+        f"the injected crash failed the checkout (got {answer(response)})",
+    )
     assert consumer.received == [], said(
         "a checkout crashed after writing its order; then the outbox relay ran",
         f"a notification for order {consumer.notified_orders()}, which does not exist",
@@ -291,7 +294,9 @@ class RefusingEmailBackend(BaseEmailBackend):
 
 @pytest.mark.django_db(transaction=True)  # Django's real commit path, not the capture fixture's
 @kata(
-    naive=Fails("the naive email is sent inside the transaction: a mail server down fails checkout"),
+    naive=Fails(
+        "the naive email is sent inside the transaction: a mail server down fails checkout"
+    ),
     article=Fails(
         "its callback is not robust: the mail server's error leaves the COMMIT, "
         "and a placed order answers 500"
@@ -451,7 +456,10 @@ def test_a_rolled_back_checkout_leaves_no_message(announced, crash_after_the_ord
     response = post_checkout(cart_to_buy(), expecting=[CrashAfterTheOrder])
 
     require(announced, "the order was announced before the injected crash")
-    require(response.status_code == 500, f"the injected crash failed the checkout (got {answer(response)})")
+    require(
+        response.status_code == 500,
+        f"the injected crash failed the checkout (got {answer(response)})",
+    )
     assert not OutboxMessage.objects.exists()
 
 
