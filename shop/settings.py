@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Revocable refresh tokens: rotation, logout (pattern 03). `manage.py
+    # flushexpiredtokens` (daily, from cron or beat) keeps its tables small.
+    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     # The six domain apps (pattern 01). Dependencies point one way; see pyproject's
@@ -157,6 +160,13 @@ SIMPLE_JWT = {
     # inactive users get no token, no refresh and no access (pattern 03).
     "CHECK_USER_IS_ACTIVE": True,
     "UPDATE_LAST_LOGIN": False,
+    # A refresh token works once: each refresh revokes it and answers a new pair, so a
+    # stolen one is good until its owner's next refresh, not for REFRESH_TOKEN_LIFETIME.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    # Tokens carry a hash of the password hash: a password change revokes them all.
+    # simplejwt checks it for access tokens; our refresh serializer checks it too.
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # --- Email --------------------------------------------------------------------------
@@ -180,7 +190,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["shop.core.parsers.NestingSafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "shop.core.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
