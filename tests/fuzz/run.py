@@ -126,7 +126,7 @@ def seed_role(email: str, *, staff: bool) -> tuple[str, dict[str, list[int]]]:
     for n in range(CARTS):
         cart = cart_create(user=user)
         for sku_id in skus[n : n + 2]:
-            cart_add_item(cart=cart, sku_id=sku_id, quantity=1)
+            cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku_id, quantity=1)
         carts.append(cart)
     order = create_order_from_cart(carts[0], user=user).order
     ids = {
