@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     # flushexpiredtokens` (daily, from cron or beat) keeps its tables small.
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
+    "axes",  # the admin login's failure limit
     "drf_spectacular",
     # The six domain apps (pattern 01). Dependencies point one way; see pyproject's
     # import-linter contracts.
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out admin login with 429
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -184,6 +186,21 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 
 AUTH_USER_MODEL = "users.User"
 
+# authenticate() is what the admin's login calls (the API's login checks passwords in
+# shop.users.services): axes counts its failures first, then Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The admin login answered unlimited password guesses while the API's was throttled:
+# 5 failures from one address lock it out for 15 minutes (429), the address read as
+# the throttles read it, so X-Forwarded-For counts only behind NUM_PROXIES proxies.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "shop.users.throttles.client_address"
+AXES_RESET_ON_SUCCESS = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -277,5 +294,6 @@ LOGGING = {
         # ADMINS otherwise): in production a 500 left no line at all. The formatter
         # appends the traceback that django.request passes along.
         "django": {"handlers": ["console"], "level": "WARNING"},
+        "axes": {"handlers": ["console"], "level": "WARNING"},  # admin lockouts
     },
 }
