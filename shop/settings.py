@@ -212,6 +212,7 @@ EMAIL_VERIFICATION_URL = os.environ.get(
     "EMAIL_VERIFICATION_URL", "http://localhost:8000/verify-email/?uid={uid}&token={token}"
 )
 EMAIL_VERIFICATION_TIMEOUT = 3 * 24 * 3600  # seconds a verification link stays valid
+EMAIL_VERIFICATION_RESEND_INTERVAL = 5 * 60  # seconds between two emails to one address
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),

@@ -23,7 +23,11 @@ class RegisterSerializer(serializers.Serializer):
         # ModelSerializer cannot derive a validator from the Lower("email") constraint:
         # without this check a different-case duplicate reaches the database as an
         # IntegrityError instead of a 400.
-        if User.objects.find_by_email(email) is not None:
+        # An unverified account past its time to verify no longer holds the address.
+        holders = User.objects.with_email(email).exclude(
+            pk__in=User.objects.unverified_expired().values("pk")
+        )
+        if holders.exists():
             raise serializers.ValidationError("A user with this email already exists.")
         return email
 
