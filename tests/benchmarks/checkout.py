@@ -41,7 +41,8 @@ def main() -> int:
     os.environ.update(
         DATABASE_URL=server.url,
         DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="bench-only",
+        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
+        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
         DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
         THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
         THROTTLE_RATE_ANON="100000000/min",
