@@ -13,7 +13,7 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView
 
 from patterns.crashes import CheckedClient, answer
-from patterns.kata import Fails, Holds, Kata, load_variant, mount, said
+from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
 from shop.users import views
 from shop.users.tokens import email_verification_token
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -116,7 +116,7 @@ def test_a_deleted_users_refresh_token_is_refused_not_a_crash(client):
 def test_a_verification_link_works_once(variant):
     user = UserFactory(unverified=True)
     token = variant.verification_tokens.make_token(user)
-    assert variant.verification_tokens.check_token(user, token)
+    require(variant.verification_tokens.check_token(user, token), "a fresh token is valid")
 
     user.is_active = True  # what verifying the address does
     user.email_verified_at = timezone.now()

@@ -141,7 +141,10 @@ def test_twenty_buyers_of_one_unit_each_leave_exactly_eighty(checkout_url):
         [checkout(checkout_url, user, cart) for user, cart in carts], before_the_order_insert(20)
     )
 
-    assert [answer(r) for r in responses] == ["201"] * 20
+    answers = [answer(r) for r in responses]
+    assert answers == ["201"] * 20, said(
+        "20 buyers took one unit each of 100", answers, "twenty 201s"
+    )
     left = stock_of(sku)
     assert left == 80, said("20 buyers took one unit each of 100", f"{left} left", 80)
 
