@@ -14,15 +14,22 @@ Only the run's own connections count as lock waiters (their backend pids are
 enlisted when the threads start), so another test's or another tool's session
 waiting on a lock never releases it early. Each rendezvous connects its own
 receiver and disconnects it when the run ends, so a test can use several.
+
+Under the timeline recorder (``patterns/timelines``) each run is a scene and each
+thread a lane; the harness tells it what only the harness sees: the sessions it
+found blocked on a lock, where it held a thread, and when it let them go. With no
+recorder running those calls do nothing.
 """
 
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 
 import psycopg
 from django.db import connection, connections
 
+from patterns import timelines
 from patterns.kata import require
 
 GIVE_UP_AFTER = 20.0  # seconds: a stuck rendezvous is a harness bug, not a verdict
@@ -102,15 +109,24 @@ class Rendezvous:
     def arrive(self, **_signal_kwargs) -> None:
         with self.condition:
             self.arrived += 1
+            if not self.released:
+                timelines.hold()
             deadline = time.monotonic() + GIVE_UP_AFTER
             while not self.released:
-                if self.arrived + self.finished + self.waiting_on_locks() >= self.parties:
+                waiting = self.waiting_on_locks()
+                if self.arrived + self.finished + waiting >= self.parties:
                     self.released = True
+                    timelines.sync(self.release_note(waiting))
                     self.condition.notify_all()
                     break
                 if time.monotonic() > deadline:
                     raise RuntimeError("rendezvous: threads neither arrived nor blocked")
                 self.condition.wait(timeout=0.01)  # poll the lock table again
+
+    def release_note(self, waiting: int) -> str:
+        held = f"all {self.arrived} held" if self.arrived == self.parties else f"{self.arrived} held"
+        parts = [held] + [f"{n} {what}" for n, what in [(self.finished, "done"), (waiting, "wait on a lock")] if n]
+        return f"rendezvous lets go: {', '.join(parts)}"
 
     def finish(self) -> None:
         with self.condition:
@@ -121,37 +137,39 @@ class Rendezvous:
         """How many of the run's own connections are blocked on a lock right now."""
         if not self.pids:
             return 0
-        row = self.monitor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s) AND wait_event_type = 'Lock'",
+        rows = self.monitor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE pid = ANY(%s) AND wait_event_type = 'Lock'",
             [list(self.pids)],
-        ).fetchone()
-        return row[0]
+        ).fetchall()
+        timelines.saw_waiting([pid for (pid,) in rows])
+        return len(rows)
 
 
 def run_concurrently(
-    calls: list[Callable[[], object]], rendezvous: Rendezvous | None = None
+    calls: list[Callable[[], object]], rendezvous: Rendezvous | None = None, *, lanes: str = "thread"
 ) -> list:
     """Run each call in its own thread (its own connection), started together; their results.
 
     A call that raises gives its exception as its result, for the test to judge;
     a harness failure in a thread (``pytest.fail``, a stuck rendezvous) fails the
     test. With a rendezvous, at least one thread must have reached it: otherwise
-    the interleaving was never forced, and no verdict can be trusted.
+    the interleaving was never forced, and no verdict can be trusted. ``lanes``
+    names the threads in a timeline ("buyer" makes buyer 1, buyer 2, ...).
     """
     results: list = [None] * len(calls)
     start = threading.Barrier(len(calls))
 
     def run(index: int, call: Callable[[], object]) -> None:
+        hook = rendezvous.statement_hook() if rendezvous and rendezvous.statement else None
         try:
-            if rendezvous:
-                connection.ensure_connection()
-                rendezvous.enlist(connection.connection.info.backend_pid)
-            start.wait()
-            if rendezvous and rendezvous.statement:
-                with connection.execute_wrapper(rendezvous.statement_hook()):
+            # The recorder's lane goes inside the hook: its wrapper is then the innermost.
+            with connection.execute_wrapper(hook) if hook else nullcontext():
+                with timelines.lane(f"{lanes} {index + 1}"):
+                    if rendezvous:
+                        connection.ensure_connection()
+                        rendezvous.enlist(connection.connection.info.backend_pid)
+                    start.wait()
                     results[index] = call()
-            else:
-                results[index] = call()
         except BaseException as exc:  # the test reports it, the thread must not swallow it
             results[index] = exc
         finally:
@@ -163,10 +181,11 @@ def run_concurrently(
     if rendezvous:
         rendezvous.__enter__()
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        with timelines.scene(f"{len(calls)} {lanes}s at once"):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
     finally:
         if rendezvous:
             rendezvous.__exit__(None, None, None)
@@ -181,7 +200,11 @@ def run_concurrently(
 
 
 def run_meanwhile(
-    first: Callable[[], object], *, before: str, meanwhile: Callable[[], object]
+    first: Callable[[], object],
+    *,
+    before: str,
+    meanwhile: Callable[[], object],
+    lanes: tuple[str, str] = ("first", "meanwhile"),
 ) -> tuple[object, object]:
     """Run ``first``; just before it sends SQL containing ``before``, run ``meanwhile``.
 
@@ -189,7 +212,7 @@ def run_meanwhile(
     waits on a lock that ``first`` holds; then ``first`` goes on. Code that holds
     the right lock at that point makes ``meanwhile`` wait its turn; code that does
     not lets it finish in the gap, which is exactly the race. Returns both results
-    (an exception in place of a result).
+    (an exception in place of a result). ``lanes`` names the two in a timeline.
     """
     outcome: dict[str, object] = {}
     backend_pid: list[int] = []
@@ -197,9 +220,10 @@ def run_meanwhile(
 
     def other() -> None:
         try:
-            connection.ensure_connection()
-            backend_pid.append(connection.connection.info.backend_pid)
-            outcome["meanwhile"] = meanwhile()
+            with timelines.lane(lanes[1]):
+                connection.ensure_connection()
+                backend_pid.append(connection.connection.info.backend_pid)
+                outcome["meanwhile"] = meanwhile()
         except BaseException as exc:
             outcome["meanwhile"] = exc
         finally:
@@ -210,22 +234,27 @@ def run_meanwhile(
 
     def pause(execute, sql, params, many, context):
         if before in sql and not thread.is_alive() and not done.is_set():
+            timelines.sync(f"{lanes[0]} pauses before {before}; {lanes[1]} runs")
             thread.start()
-            wait_until_done_or_blocked(done, backend_pid)
+            blocked = wait_until_done_or_blocked(done, backend_pid)
+            timelines.sync(f"{lanes[0]} goes on: {lanes[1]} {'waits on a lock' if blocked else 'is done'}")
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(pause):
-        try:
-            outcome["first"] = first()
-        except BaseException as exc:
-            outcome["first"] = exc
-    if not thread.is_alive() and not done.is_set():
+    with timelines.scene(f"{lanes[1]} during {lanes[0]}"):
+        with connection.execute_wrapper(pause), timelines.lane(lanes[0]):
+            try:
+                outcome["first"] = first()
+            except BaseException as exc:
+                outcome["first"] = exc
+        if thread.ident is not None:  # started: meanwhile's last statements belong to the scene
+            thread.join(GIVE_UP_AFTER)
+    if thread.ident is None:
         raise RuntimeError(f"run_meanwhile: first never sent SQL containing {before!r}")
-    thread.join(GIVE_UP_AFTER)
     return outcome["first"], outcome.get("meanwhile")
 
 
-def wait_until_done_or_blocked(done: threading.Event, backend_pid: list[int]) -> None:
+def wait_until_done_or_blocked(done: threading.Event, backend_pid: list[int]) -> bool:
+    """Wait until the other thread is done (False) or blocked on a lock (True)."""
     params = connections["default"].get_connection_params()
     with psycopg.connect(**params, autocommit=True) as monitor:
         deadline = time.monotonic() + GIVE_UP_AFTER
@@ -238,6 +267,8 @@ def wait_until_done_or_blocked(done: threading.Event, backend_pid: list[int]) ->
                 ).fetchone()
             )
             if blocked:
-                return
+                timelines.saw_waiting(backend_pid)
+                return True
             if time.monotonic() > deadline:
                 raise RuntimeError("run_meanwhile: the other thread neither finished nor blocked")
+    return False

@@ -1,14 +1,14 @@
 """Pattern 06: DELETE archives; a hard delete purges only what nothing references."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import FieldError
-from django.db import IntegrityError, connection
-from django.db.models.deletion import Collector, ProtectedError
+from django.db import IntegrityError
+from django.db.models.deletion import ProtectedError
 from rest_framework.routers import SimpleRouter
 
+from patterns.concurrency import run_meanwhile
 from patterns.crashes import CheckedClient, answer
 from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
 from shop.orders.models import Order, OrderItem
@@ -110,39 +110,6 @@ def test_a_hard_delete_of_an_ordered_product_is_refused_with_409_and_the_count(s
     assert Product.objects.filter(pk=product.pk, is_active=True).exists()
 
 
-@pytest.fixture
-def an_order_arrives_mid_delete(monkeypatch):
-    """Force the race: after the ORM's PROTECT check passed, before its DELETE runs,
-    another transaction orders the SKU and commits.
-
-    ``Collector.delete`` is where the ORM goes from checking to deleting, in the
-    naive and the shop's code alike; another thread (its own connection) places
-    the order there, and is joined before the DELETE goes on.
-    """
-    original_delete = Collector.delete
-    arrived = []
-
-    def delete_after_an_order_arrives(collector):
-        if not arrived:
-            sku = next(
-                obj for objs in collector.data.values() for obj in objs if isinstance(obj, SKU)
-            )
-
-            def place_order():
-                try:
-                    arrived.append(order(sku))
-                finally:
-                    connection.close()
-
-            placer = threading.Thread(target=place_order)
-            placer.start()
-            placer.join()
-        return original_delete(collector)
-
-    monkeypatch.setattr(Collector, "delete", delete_after_an_order_arrives)
-    return arrived
-
-
 @pytest.mark.postgres(reason="the database's deferred foreign key is what catches the race")
 @pytest.mark.django_db(transaction=True)
 @kata(
@@ -152,12 +119,20 @@ def an_order_arrives_mid_delete(monkeypatch):
         "at commit, and nothing maps the IntegrityError: a 500"
     ),
 )
-def test_an_order_written_during_a_hard_delete_gets_409_not_500(staff, an_order_arrives_mid_delete):
+def test_an_order_written_during_a_hard_delete_gets_409_not_500(staff):
+    """Force the race: after the ORM's PROTECT check (and any check of the variant's own)
+    found no order items, just before the first DELETE, another transaction orders the
+    SKU and commits; then the purge goes on."""
     product, sku = product_with_sku()
 
-    response = staff.expecting(IntegrityError).delete(f"/products/{product.pk}/?hard=true")
+    response, placed = run_meanwhile(
+        lambda: staff.expecting(IntegrityError).delete(f"/products/{product.pk}/?hard=true"),
+        before="DELETE FROM",
+        meanwhile=lambda: order(sku),
+        lanes=("purge", "checkout"),
+    )
 
-    require(an_order_arrives_mid_delete, "an order arrived between the check and the DELETE")
+    require(isinstance(placed, OrderItem), f"an order arrived before the DELETE (got {placed!r})")
     assert response.status_code == 409, said(
         "DELETE ?hard=true while an order for its SKU committed mid-delete", answer(response), 409
     )

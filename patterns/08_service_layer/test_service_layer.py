@@ -112,7 +112,9 @@ def test_ten_buyers_of_the_last_unit_make_exactly_one_order(checkout_url):
     carts = [buyer_with_cart((sku, 1)) for _ in range(10)]
 
     responses = run_concurrently(
-        [checkout(checkout_url, user, cart) for user, cart in carts], before_the_order_insert(10)
+        [checkout(checkout_url, user, cart) for user, cart in carts],
+        before_the_order_insert(10),
+        lanes="buyer",
     )
 
     orders, left = Order.objects.count(), stock_of(sku)
@@ -138,7 +140,9 @@ def test_twenty_buyers_of_one_unit_each_leave_exactly_eighty(checkout_url):
     carts = [buyer_with_cart((sku, 1)) for _ in range(20)]
 
     responses = run_concurrently(
-        [checkout(checkout_url, user, cart) for user, cart in carts], before_the_order_insert(20)
+        [checkout(checkout_url, user, cart) for user, cart in carts],
+        before_the_order_insert(20),
+        lanes="buyer",
     )
 
     answers = [answer(r) for r in responses]
@@ -204,6 +208,7 @@ def test_carts_holding_a_b_and_b_a_both_succeed_without_a_deadlock(checkout_url)
             checkout(checkout_url, *second, expecting=[deadlock]),
         ],
         Rendezvous(2).after_first_statement("FOR UPDATE", '"products_sku"'),
+        lanes="buyer",
     )
 
     answers = sorted(answer(r) for r in responses)
@@ -234,6 +239,7 @@ def test_one_key_sent_twice_at_once_makes_one_order_and_both_answers_name_it(che
             for _ in range(2)
         ],
         before_the_order_insert(2),
+        lanes="request",
     )
 
     answers = sorted(answer(r) for r in responses)
@@ -306,6 +312,7 @@ def test_one_key_on_two_carts_at_once_makes_one_order_and_one_422():
     responses = run_concurrently(
         [checkout("/api/checkouts/", user, c, key="k") for c in (cart, other_cart)],
         before_the_order_insert(2),
+        lanes="request",
     )
 
     assert sorted(answer(r) for r in responses) == ["201", "422 idempotency_key_reused"]
@@ -323,6 +330,7 @@ def test_the_same_key_from_two_users_makes_two_independent_orders():
     responses = run_concurrently(
         [checkout("/api/checkouts/", user, cart, key="same") for user, cart in buyers],
         before_the_order_insert(2),
+        lanes="buyer",
     )
 
     assert [r.status_code for r in responses] == [201, 201]
