@@ -3,13 +3,15 @@
     python -m patterns.walkthrough                  # all ten, three lines each
     python -m patterns.walkthrough 03               # one pattern in full: the real failures, then green
     python -m patterns.walkthrough 03 --update-readme   # ...and rewrite its README's output block
+    python -m patterns.walkthrough 08 --timeline    # ...and each concurrency test's swimlanes
     python -m patterns.walkthrough readmes          # check every README's block against a fresh run
     python -m patterns.walkthrough readmes --update # rewrite every README's block
 
 Run through nox: ``nox -s walkthrough``, ``nox -s pattern -- 03`` and ``nox -s readmes``.
 Exits non-zero if any variant does something else than its test says (a Fails
 that passes, a Holds that fails, a failure that is no AssertionError), any shop
-test fails, or (readmes) a README's block differs from what the run prints.
+test fails, or (readmes) a README's block, or a timeline picture's shape,
+differs from what the run gives (``patterns/timelines/readme.py``).
 """
 
 import difflib
@@ -26,6 +28,9 @@ from pathlib import Path
 
 import pytest
 
+from patterns.timelines import readme as timeline_readme
+from patterns.timelines import terminal
+
 HERE = Path(__file__).resolve().parent
 PATTERNS = [
     ("01", "01_domain_apps", "Split apps by domain"),
@@ -41,6 +46,7 @@ PATTERNS = [
 ]
 WIDTH = 100
 LESSONS = "naive or article or counterexample"  # pytest -m: every variant but the shop
+RECORD = ["-p", "patterns.timelines.plugin"]  # pytest args: record each concurrency test
 README_BEGIN = "<!-- kata:what-goes-wrong begin"
 README_END = "<!-- kata:what-goes-wrong end -->"
 
@@ -245,21 +251,34 @@ def pattern_of(number: str) -> tuple[str, str, str] | None:
     return matches[0] if matches and (HERE / matches[0][1]).exists() else None
 
 
-def run_lessons(folder: str, pytest_args: list[str], *, quiet: bool) -> tuple[int, dict]:
+def run_lessons(
+    folder: str,
+    pytest_args: list[str],
+    *,
+    quiet: bool,
+    timelines: Path | None = None,
+    with_shop: bool = False,
+) -> tuple[int, dict]:
     """Run one pattern's naive, article and counterexample variants for real (--runxfail).
 
     Returns pytest's exit code and the summary (``patterns/summary.py``): the README
     block and the problems. Its own process, so the rows it writes, and the ids in
-    its messages, depend on this pattern's tests alone.
+    its messages, depend on this pattern's tests alone. With ``timelines`` every
+    concurrency test's recording is saved there; ``with_shop`` runs the shop's
+    side of each kata test too (the summary looks at the lessons only).
     """
     with tempfile.TemporaryDirectory() as scratch:
         summary_file = Path(scratch) / "summary.json"
         verbosity = ["-q", "--tb=short"] if quiet else ["-v", "--tb=short"]
+        marks = f"{LESSONS} or shop" if with_shop else LESSONS
         command = [
             sys.executable, "-m", "pytest", f"patterns/{folder}", "-p", "no:randomly",
-            "-p", "patterns.summary", "-m", LESSONS, "--runxfail", *verbosity, *pytest_args,
+            "-p", "patterns.summary", "-m", marks, "--runxfail", *verbosity, *pytest_args,
         ]  # fmt: skip
         env = {**os.environ, "KATA_SUMMARY": str(summary_file)}
+        if timelines:
+            command += RECORD
+            env["KATA_TIMELINE_DIR"] = str(timelines)
         run = subprocess.run(command, env=env, capture_output=quiet, text=True)
         if not summary_file.exists():
             output = (run.stdout or "") + (run.stderr or "") if quiet else ""
@@ -304,21 +323,20 @@ def show_pattern(number: str, args: list[str]) -> int:
         return 2
     number, folder, title = found
     update = "--update-readme" in args
-    pytest_args = [a for a in args if a != "--update-readme"]
+    show_timelines = "--timeline" in args
+    pytest_args = [a for a in args if a not in ("--update-readme", "--timeline")]
+    with tempfile.TemporaryDirectory() as scratch:
+        # The README's pictures and the terminal's swimlanes come from these two runs.
+        recording = Path(scratch) if update or show_timelines else None
+        red, summary, green = run_pattern(number, folder, title, pytest_args, recording)
+        recorded = timeline_readme.recordings(recording) if recording else {}
 
-    print(f"=== Pattern {number}: {title}")
-    print(
-        "=== 1. The naive variant and the article's advice, run for real (--runxfail): "
-        "their failures are the lesson\n",
-        flush=True,
-    )
-    red, summary = run_lessons(folder, pytest_args, quiet=False)
-    print("\n=== 2. The shop's implementation: the same assertions, green\n", flush=True)
-    green = subprocess.run(
-        [sys.executable, "-m", "pytest", f"patterns/{folder}", "-p", "no:randomly",
-         "-m", f"not ({LESSONS})", "-v", *pytest_args]
-    )  # fmt: skip
-
+    if show_timelines:
+        print(
+            "\n=== 3. The timelines: what each thread of each concurrency test did, "
+            "the variants one after the other\n"
+        )
+        print("\n".join(terminal.everything(recorded)))
     if summary["problems"]:
         print("\nProblems: " + "\n".join(summary["problems"]))
         return 1
@@ -327,13 +345,38 @@ def show_pattern(number: str, args: list[str]) -> int:
         return 1
     if update:
         write_readme_block(number, folder, summary["block"])
-        print(f"\nRewrote the output block in patterns/{folder}/README.md.")
+        problems = timeline_readme.update(HERE / folder, number, recorded)
+        print(f"\nRewrote the output block and the timelines in patterns/{folder}/README.md.")
+        if problems:
+            print("Problems: " + "\n".join(problems))
+            return 1
     elif readme_block(folder) not in (None, summary["block"]):
         print(
             f"\nNote: patterns/{folder}/README.md shows another output; "
             f"`nox -s pattern -- {number} --update-readme` rewrites it."
         )
     return green.returncode
+
+
+def run_pattern(
+    number: str, folder: str, title: str, pytest_args: list[str], recording: Path | None
+) -> tuple[int, dict, subprocess.CompletedProcess]:
+    """The lessons' run, then the shop's; both record their timelines in ``recording``."""
+    print(f"=== Pattern {number}: {title}")
+    print(
+        "=== 1. The naive variant and the article's advice, run for real (--runxfail): "
+        "their failures are the lesson\n",
+        flush=True,
+    )
+    red, summary = run_lessons(folder, pytest_args, quiet=False, timelines=recording)
+    print("\n=== 2. The shop's implementation: the same assertions, green\n", flush=True)
+    env = {**os.environ, "KATA_TIMELINE_DIR": str(recording)} if recording else None
+    green = subprocess.run(
+        [sys.executable, "-m", "pytest", f"patterns/{folder}", "-p", "no:randomly",
+         "-m", f"not ({LESSONS})", "-v", *pytest_args, *(RECORD if recording else [])],
+        env=env,
+    )  # fmt: skip
+    return red, summary, green
 
 
 def verdicts_in_top_readme() -> dict[str, str]:
@@ -350,14 +393,21 @@ def check_readmes(update: bool) -> int:
     """Every README's output block against a fresh run of its pattern; or rewrite them all.
 
     Also checks the verdict the top README's table gives the article's advice:
-    "fails" when any test of the article's variant fails, else "holds".
+    "fails" when any test of the article's variant fails, else "holds"; and the
+    timeline pictures a README asks for, by their shape (the shop's side runs too).
     """
     stale = []
     verdicts = verdicts_in_top_readme()
     for number, folder, title in PATTERNS:
         if not (HERE / folder).exists():
             continue
-        code, summary = run_lessons(folder, [], quiet=True)
+        pictures = timeline_readme.wanted(HERE / folder / "README.md")
+        with tempfile.TemporaryDirectory() as scratch:
+            recording = Path(scratch) if pictures else None
+            code, summary = run_lessons(
+                folder, [], quiet=True, timelines=recording, with_shop=bool(pictures)
+            )
+            recorded = timeline_readme.recordings(recording) if recording else {}
         shown = readme_block(folder)
         verdict = "fails" if summary.get("failures", {}).get("article") else "holds"
         if verdicts.get(number) != verdict:
@@ -372,7 +422,10 @@ def check_readmes(update: bool) -> int:
             stale.append(number)
         elif update:
             write_readme_block(number, folder, summary["block"])
-            print(f"{number} {title}: rewritten")
+            problems = timeline_readme.update(HERE / folder, number, recorded)
+            print(f"{number} {title}: rewritten" + "".join(f"\n  {p}" for p in problems))
+            if problems:
+                stale.append(number)
         elif shown is None:
             print(f"{number} {title}: its README has no generated block")
             stale.append(number)
@@ -386,12 +439,15 @@ def check_readmes(update: bool) -> int:
             )
             print(f"{number} {title}: the README differs from the run\n" + "\n".join(diff))
             stale.append(number)
+        elif problems := timeline_readme.check(HERE / folder, recorded):
+            print(f"{number} {title}: its timelines differ from the run\n" + "\n".join(problems))
+            stale.append(number)
         else:
             print(f"{number} {title}: up to date")
     if stale:
         print(
             f"\n{len(stale)} README(s) out of date or in trouble: {', '.join(stale)}. "
-            "`nox -s readmes -- --update` rewrites the blocks from a run."
+            "`nox -s readmes -- --update` rewrites the blocks and timelines from a run."
         )
     return 1 if stale else 0
 
