@@ -60,6 +60,7 @@ class Step:
     waited: bool = False
     error: str = ""
     table: str = ""  # the table it writes (the first, when folded)
+    ended_by: str = ""  # a deadlock's survivor: the lane whose failure let it go
     blocker: "Step | None" = None  # for a wait: the step that ended the transaction it waited for
 
     @property
@@ -205,7 +206,7 @@ def steps_of(scene: Scene) -> list[Step]:
     A read matters when it reads a table the scene writes; a write, a lock, COMMIT
     and ROLLBACK always do; any statement that failed does.
     """
-    mark_deadlock_cycles(scene)
+    survivors = deadlock_survivors(scene)
     writes = {table for e in scene.events if e.kind == "sql" and (table := written(e))}
     updated: dict[str, set[str]] = {}
     for event in scene.events:
@@ -238,14 +239,20 @@ def steps_of(scene: Scene) -> list[Step]:
         steps.append(
             Step(event.lane, kind, label, event.start, end, event.waited, event.error, table)
         )
+        steps[-1].ended_by = survivors.get(id(event), "")
     return fold(steps, [s.time for s in scene.syncs])
 
 
-def mark_deadlock_cycles(scene: Scene) -> None:
-    """The other lanes of a deadlock waited too: in the statement that overlaps the victim's
-    wait the longest (the detector ran after deadlock_timeout; their other statements are short).
+def deadlock_survivors(scene: Scene) -> dict[int, str]:
+    """The other lanes of a deadlock waited too, until the victim's error let them go.
+
+    Their waiting statement is the one that overlaps the victim's wait the longest
+    (the detector ran after deadlock_timeout; their other statements are short).
+    Returns id(statement) -> the victim's lane: the clock cannot tell which came
+    first, the victim's error reaching Python or the survivor's lock.
     """
     lanes = {pid: lane for lane, pid in scene.pids.items()}
+    survivors = {}
     for victim in [e for e in scene.events if e.cycle]:
         for pid in victim.cycle:
             theirs = [e for e in scene.events if e.lane == lanes.get(pid) and e.kind == "sql"]
@@ -254,11 +261,18 @@ def mark_deadlock_cycles(scene: Scene) -> None:
                 return min(e.end or e.start, victim.end) - max(e.start, victim.start)
 
             if theirs:
-                max(theirs, key=overlap).waited = True
+                survivor = max(theirs, key=overlap)
+                survivor.waited = True
+                survivors[id(survivor)] = victim.lane
+    return survivors
 
 
 def fold(steps: list[Step], syncs: list[float]) -> list[Step]:
-    """Consecutive inserts of one lane read as one step; so does one read made twice."""
+    """Consecutive inserts of one lane read as one step; so does one read made twice.
+
+    Within the lane only: whether another lane's step fell in between is the clock's
+    doing, and would make the shape differ from run to run.
+    """
     folded: list[Step] = []
     last: dict[str, Step] = {}
     for step in steps:
@@ -266,7 +280,6 @@ def fold(steps: list[Step], syncs: list[float]) -> list[Step]:
         plain = not (step.waited or step.error)
         if (
             before is not None
-            and folded[-1] is before  # nothing of another lane in between
             and plain
             and not (before.waited or before.error)
             and not any(before.end <= t <= step.start for t in syncs)
@@ -300,6 +313,7 @@ class Node:
     after: list["Node"] = field(default_factory=list)
     level: int = 0
     ends_at: float | None = None  # when it ended its lane's transaction (its locks went), if it did
+    blocker: "Node | None" = None  # for the end of a wait: the node that ended it
 
 
 def shape_of(scene: Scene) -> Shape:
@@ -335,10 +349,12 @@ def shape_of(scene: Scene) -> Shape:
     for node in nodes:
         if node.part == "end" and not node.step.error:
             candidates = [e for e in ends if e.lane != node.lane and e.ends_at < node.time]
+            if node.step.ended_by:
+                candidates = [e for e in ends if e.lane == node.step.ended_by and e.step.error]
             if candidates:
                 blocker = max(candidates, key=lambda e: e.ends_at)
                 node.after.append(blocker)
-                node.step.blocker = blocker.step
+                node.blocker, node.step.blocker = blocker, blocker.step
     # A constraint fails against a row another lane wrote: after that write.
     for node in nodes:
         table = node.step and node.step.error.startswith("23") and node.step.table
@@ -402,10 +418,10 @@ def layout(scene: Scene, nodes: list[Node]) -> Shape:
         kind = node.step.kind
         if node.part == "end":
             kind = "error" if node.step.error else "granted"
-        elif node.step.error:
-            kind = "error"
         elif node.step.waited:
             kind = "wait"
+        elif node.step.error:
+            kind = "error"
         rows[row_of[node.level]].append(Cell(index[node.lane], kind, node.label))
     shape = Shape(lanes=names, rows=rows, names=lanes, steps=[n.step for n in nodes if n.part == "start"])
     starts = {id(n.step): n for n in nodes if n.part == "start"}
@@ -414,8 +430,8 @@ def layout(scene: Scene, nodes: list[Node]) -> Shape:
             start = starts[id(node.step)]
             lane = index[node.lane]
             shape.waits.append((lane, row_of[start.level], row_of[node.level]))
-            if node.step.blocker is not None:
-                blocker = starts[id(node.step.blocker)]
+            if node.blocker is not None:
+                blocker = node.blocker
                 shape.arrows.append(
                     (row_of[blocker.level], index[blocker.lane], row_of[node.level], lane)
                 )

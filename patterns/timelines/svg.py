@@ -33,7 +33,7 @@ STYLE = {  # fill, stroke
 def render(test: str, panels: list[tuple[str, str, Shape]]) -> str:
     """``panels``: (variant, outcome, shape) in the order drawn."""
     drawn = [Panel(variant, outcome, shape) for variant, outcome, shape in panels]
-    width = max(p.width for p in drawn) + 2 * MARGIN
+    width = max(*(p.width for p in drawn), round(len(test) * CHAR * 13 / 11)) + 2 * MARGIN
     height = TITLE + sum(p.height + MARGIN for p in drawn) + MARGIN
     body, y = [], TITLE
     for panel in drawn:
