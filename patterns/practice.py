@@ -5,6 +5,7 @@
     python -m patterns.practice 08 --from article      the same, starting from the article's advice
     python -m patterns.practice 08 --hint              the next hint
     python -m patterns.practice 08 --reset             start over (both copies)
+    python -m patterns.practice 08 --watch             rerun the tests each time you save your copy
 
 Run through nox: ``nox -s practice -- 08``. Your copy lives in ``practice/`` (ignored
 by git), seeded from the pattern's naive variant, or with ``--from article`` from
@@ -20,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from patterns import practice_watch
 from patterns.kata import practice_dir
 from patterns.walkthrough import HERE, PATTERNS
 
@@ -49,12 +51,16 @@ def main(argv: list[str]) -> int:
         return 0
     if "--hint" in flags:
         return show_hint(folder)
+    if "--measure-watch" in flags:
+        return practice_watch.measure_and_report(number, folder, "--update-readme" in flags)
     if not variant_files(folder, origin):
         print(
             f"Pattern {number} has no {origin} code of its own: its README says why "
             f"(patterns/{folder}/README.md). Practise it with: nox -s practice -- {number}"
         )
         return 2
+    if "--watch" in flags:
+        return practice_watch.watch(number, folder, origin, seed(folder, origin), rule(folder))
     return practise(number, folder, origin)
 
 

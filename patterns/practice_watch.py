@@ -1,0 +1,326 @@
+"""Practice that watches: rerun a pattern's tests on the learner's copy each time it is saved.
+
+    python -m patterns.practice 08 --watch           what ``nox -s practice -- 08 --watch`` runs
+    python -m patterns.practice 08 --measure-watch   time save -> verdict, print the table
+                                      (--update-readme writes it into the top README)
+
+Fast after the first run, on two cores, because nothing is done twice:
+
+- one throwaway PostgreSQL for the whole session (or ``DATABASE_URL``), and
+  pytest-django's ``--reuse-db``: the test database is created and migrated by
+  the first run only (``--create-db``, so a session never inherits a stale one);
+- a warm process: multiprocessing's fork server imports Django, DRF, pytest and
+  the rest once (``patterns/warm.py``); each run is a fresh fork of it, so the learner's copy is loaded
+  anew every time and no state leaks from one run into the next.
+
+A save during a run is picked up when the run ends (runs are never killed
+halfway: a transactional test killed before its flush would leave rows behind).
+"""
+
+import multiprocessing
+import os
+import re
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CLEAR = "\033[2J\033[H"
+README_BEGIN = "<!-- kata:watch-timing begin"
+README_END = "<!-- kata:watch-timing end -->"
+
+
+# --- One run, in a fork of the warm process -----------------------------------------------------
+
+
+class Verdicts:
+    """A pytest plugin noting each test's outcome and its first line of failure.
+
+    It answers as soon as the last test is done: pytest's own cleanup after that
+    (a garbage collection or two) is no part of the learner's wait.
+    """
+
+    def __init__(self, answer) -> None:
+        self.answer = answer
+        self.tests: list[dict] = []
+        self.broken: list[str] = []  # collection errors: the copy does not import
+        self.written_order: dict[str, int] = {}
+
+    def pytest_collection_finish(self, session) -> None:
+        # The first failure in the order the tests are written, not the order they ran
+        # (pytest-django runs transactional tests last).
+        located = sorted(session.items, key=lambda item: (item.location[0], item.location[1] or 0))
+        self.written_order = {item.nodeid: n for n, item in enumerate(located)}
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            self.broken.append(report.longreprtext[-1500:])
+
+    def pytest_runtest_logreport(self, report) -> None:
+        from patterns.summary import assertion_message
+
+        if report.when == "call" or report.failed:
+            if report.when != "call" and any(t["id"] == report.nodeid for t in self.tests):
+                return  # a teardown failing after the call's verdict
+            _, message, where = assertion_message(report) if report.failed else ("", "", "")
+            self.tests.append(
+                {"id": report.nodeid, "passed": report.passed, "message": message, "where": where}
+            )
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self) -> None:
+        self.tests.sort(key=lambda t: self.written_order.get(t["id"], len(self.written_order)))
+        self.answer.send({"tests": self.tests, "broken": self.broken})
+        self.answer.close()
+
+
+def run_once(folder: str, origin: str, first: bool, answer) -> None:
+    """The fork's work: the pattern's tests on the copy, quietly; the verdicts down ``answer``."""
+    os.chdir(REPO)
+    os.environ["KATA_PRACTICE"] = "1"
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    args = [
+        f"patterns/{folder}", "-m", origin, "--runxfail", "-q", "-p", "no:randomly",
+        "--reuse-db", *(["--create-db"] if first else []),
+    ]  # fmt: skip
+    pytest.main(args, plugins=[Verdicts(answer)])
+
+
+class WarmRunner:
+    """Each run in a fresh fork of a process that has imported the heavy parts once."""
+
+    def __init__(self) -> None:
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(["patterns.warm"])
+        self.runs = 0
+        self.previous = None
+
+    def run(self, folder: str, origin: str) -> dict:
+        if self.previous is not None:
+            self.previous.join()  # its cleanup, after its answer: done long before a save, mostly
+        receive, send = self.context.Pipe(duplex=False)
+        child = self.context.Process(
+            target=run_once, args=(folder, origin, self.runs == 0, send), daemon=True
+        )
+        child.start()
+        send.close()
+        try:
+            result = receive.recv()
+        except EOFError:
+            result = {"tests": [], "broken": ["the test run ended without a verdict"]}
+        self.previous = child
+        self.runs += 1
+        return result
+
+
+# --- What the learner sees ------------------------------------------------------------------------
+
+
+def shop_solutions(folder: str) -> list[tuple[str, str]]:
+    """(file, function) pairs the README's "The fix" links to, in order: where the shop does it."""
+    text = (REPO / "patterns" / folder / "README.md").read_text()
+    fix = text.split("## The fix", 1)[-1].split("\n## ", 1)[0]
+    found = []
+    pattern = re.compile(
+        r"\[`(shop/[\w/.]+)`\]\([^)]*\)\s+`([\w.]+)`"  # [`shop/x.py`](...) `function`
+        r"|\[`([\w.]+)`\]\((?:\.\./)+(shop/[\w/.]+)\)"  # [`function`](../../shop/x.py)
+    )
+    for match in pattern.finditer(fix):
+        pair = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
+        if pair not in found:
+            found.append(pair)
+    return found
+
+
+def verdict_lines(result: dict, folder: str, origin: str) -> tuple[bool, list[str]]:
+    tests = result["tests"]
+    if result["broken"] or not tests:
+        why = (result["broken"] or ["no test ran"])[0].strip().splitlines()
+        return False, ["Your copy does not load; the tests cannot run:", *why[-12:]]
+    passed = sum(t["passed"] for t in tests)
+    lines = [f"{passed} of {len(tests)} passing"]
+    if passed == len(tests):
+        lines += [
+            f"All {len(tests)} passing: done. Your copy passes every check the {origin} code failed.",
+            "",
+            "The shop solves the same thing in:",
+            *(f"  {path}  {name}" for path, name in shop_solutions(folder)[:5]),
+            f"Compare with the story of the fix: patterns/{folder}/README.md#the-fix",
+        ]
+        return True, lines
+    failure = next(t for t in tests if not t["passed"])
+    name = failure["id"].split("::")[-1]
+    lines += ["", f"First failure: {name}", f"  {failure['message']}"]
+    if failure["where"]:
+        lines.append(f"  ({failure['where']})")
+    return False, lines
+
+
+def watch(number: str, folder: str, origin: str, copy: Path, rule: str) -> int:
+    """Run, show, wait for a save, run again; until Ctrl-C."""
+    import watchfiles
+
+    server = None
+    if not os.environ.get("DATABASE_URL"):
+        sys.path.insert(0, str(REPO))
+        from tests.throwaway_postgres import ThrowawayPostgres
+
+        server = ThrowawayPostgres()
+        os.environ["DATABASE_URL"] = server.url
+    runner = WarmRunner()
+    shown = copy.relative_to(REPO) if copy.is_relative_to(REPO) else copy
+
+    def run_and_show(saved_at: float | None) -> None:
+        started = time.time()
+        result = runner.run(folder, origin)
+        done, lines = verdict_lines(result, folder, origin)
+        if done:
+            (copy / f".done-{origin}").touch()
+        print(CLEAR if sys.stdout.isatty() else "\n" + "─" * 72)
+        print(f"Pattern {number}: {rule}")
+        print(f"Run {runner.runs}, watching {shown}/ (save a file to rerun; Ctrl-C stops)\n")
+        print("\n".join(lines))
+        if saved_at is None:
+            print(f"\nFirst run: {time.time() - started:.1f} s (it sets up the test database).")
+        else:
+            print(f"\nVerdict {time.time() - saved_at:.1f} s after your save.")
+        sys.stdout.flush()
+
+    try:
+        run_and_show(None)
+        # One watcher for the session: a save made during a run is there when it ends.
+        for changes in watchfiles.watch(copy, watch_filter=watchfiles.PythonFilter()):
+            saved = [Path(p).stat().st_mtime for _, p in changes if Path(p).exists()]
+            run_and_show(max(saved, default=time.time()))
+    except KeyboardInterrupt:
+        print("\nStopped watching.")
+        return 0
+    finally:
+        if server is not None:
+            del os.environ["DATABASE_URL"]
+            server.stop()
+
+
+# --- Driving a watch session from outside: the kata's test, and the measurement -------------------
+
+
+@dataclass
+class Verdict:
+    passing: int
+    total: int
+    seconds: float  # as the watcher measured it: from the save (file mtime), or the start
+    text: str
+
+
+class WatchSession:
+    """``python -m patterns.practice NN --watch`` in a subprocess, read verdict by verdict."""
+
+    def __init__(self, number: str, practice_dir: Path, origin: str = "naive") -> None:
+        env = {**os.environ, "KATA_PRACTICE_DIR": str(practice_dir), "PYTHONUNBUFFERED": "1"}
+        env.pop("DATABASE_URL", None)  # its own server: its test database must not take ours
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "patterns.practice", number, "--watch", "--from", origin],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output: list[str] = []
+
+    def next_verdict(self, within: float) -> Verdict:
+        """Read until the next verdict; fail after ``within`` seconds."""
+        deadline = time.monotonic() + within
+        text: list[str] = []
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
+            if not ready:
+                if self.process.poll() is not None:
+                    break
+                continue
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            self.output.append(line)
+            text.append(line)
+            seconds = re.search(r"^(?:Verdict|First run:) ([\d.]+) s", line)
+            if seconds:
+                joined = "".join(text)
+                counts = re.search(r"^(\d+) of (\d+) passing", joined, re.M)
+                passing, total = (int(counts[1]), int(counts[2])) if counts else (0, 0)
+                return Verdict(passing, total, float(seconds[1]), joined)
+        raise TimeoutError(f"no verdict within {within} s:\n{''.join(self.output)[-3000:]}")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(2)  # SIGINT, as Ctrl-C: the watcher stops its server
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process.stdout.close()
+        return self.process.returncode
+
+
+def measure(number: str, folder: str, saves: int = 5) -> tuple[Verdict, list[Verdict]]:
+    """A watch session on a fresh copy: the first run, then ``saves`` saves, one at a time."""
+    with tempfile.TemporaryDirectory() as scratch:
+        session = WatchSession(number, Path(scratch))
+        try:
+            first = session.next_verdict(within=300)
+            copy = next(p for p in (Path(scratch) / folder).glob("*.py"))
+            original = copy.read_text()
+            later = []
+            for n in range(saves):
+                copy.write_text(f"{original}\n# save {n + 1}\n")
+                later.append(session.next_verdict(within=120))
+        finally:
+            session.stop()
+    return first, later
+
+
+def timing_table(number: str, first: Verdict, later: list[Verdict]) -> str:
+    cores = os.cpu_count()
+    rows = [
+        f"Save to verdict, `nox -s practice -- {number} --watch` ({first.total} tests), "
+        f"{cores} cores, Python {sys.version.split()[0]}:",
+        "",
+        "| run | seconds |",
+        "| --- | --- |",
+        f"| first (creates the test database) | {first.seconds:.1f} |",
+        *(f"| save {n} | {v.seconds:.1f} |" for n, v in enumerate(later, 1)),
+        f"| median of the saves | {sorted(v.seconds for v in later)[len(later) // 2]:.1f} |",
+    ]
+    return "\n".join(rows)
+
+
+def write_timing(table: str, number: str) -> None:
+    readme = REPO / "README.md"
+    text = readme.read_text()
+    if README_BEGIN not in text:
+        raise SystemExit(f"README.md has no {README_BEGIN} ... {README_END} markers.")
+    before, rest = text.split(README_BEGIN, 1)
+    after = rest.split(README_END, 1)[1]
+    readme.write_text(
+        f"{before}{README_BEGIN}: generated by `nox -s practice -- {number} --measure-watch "
+        f"--update-readme` -->\n{table}\n{README_END}{after}"
+    )
+
+
+def measure_and_report(number: str, folder: str, update: bool) -> int:
+    first, later = measure(number, folder)
+    table = timing_table(number, first, later)
+    print(table)
+    if update:
+        write_timing(table, number)
+        print("\nWrote the table into README.md.")
+    return 0
+
