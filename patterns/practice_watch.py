@@ -20,10 +20,11 @@ halfway: a transactional test killed before its flush would leave rows behind).
 import multiprocessing
 import os
 import re
-import select
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,12 +195,18 @@ def watch(number: str, folder: str, origin: str, copy: Path, rule: str) -> int:
             print(f"\nVerdict {time.time() - saved_at:.1f} s after your save.")
         sys.stdout.flush()
 
+    # One watcher for the session, live before the first run: a save made during a
+    # run is there when it ends. It wakes every 100 ms with nothing, which is skipped.
+    saves = watchfiles.watch(
+        copy, watch_filter=watchfiles.PythonFilter(), yield_on_timeout=True, rust_timeout=100
+    )
     try:
+        next(saves)
         run_and_show(None)
-        # One watcher for the session: a save made during a run is there when it ends.
-        for changes in watchfiles.watch(copy, watch_filter=watchfiles.PythonFilter()):
-            saved = [Path(p).stat().st_mtime for _, p in changes if Path(p).exists()]
-            run_and_show(max(saved, default=time.time()))
+        for changes in saves:
+            if changes:
+                saved = [Path(p).stat().st_mtime for _, p in changes if Path(p).exists()]
+                run_and_show(max(saved, default=time.time()))
     except KeyboardInterrupt:
         print("\nStopped watching.")
         return 0
@@ -235,19 +242,24 @@ class WatchSession:
             text=True,
         )
         self.output: list[str] = []
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(None)  # the watcher has exited
 
     def next_verdict(self, within: float) -> Verdict:
         """Read until the next verdict; fail after ``within`` seconds."""
         deadline = time.monotonic() + within
         text: list[str] = []
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
-            if not ready:
-                if self.process.poll() is not None:
-                    break
-                continue
-            line = self.process.stdout.readline()
-            if not line:
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
                 break
             self.output.append(line)
             text.append(line)
@@ -266,7 +278,6 @@ class WatchSession:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        self.process.stdout.close()
         return self.process.returncode
 
 

@@ -1,9 +1,12 @@
-"""Practice mode: a learner's copy starts red, turns green when fixed, and can start over."""
+"""Practice mode: a learner's copy starts red, turns green when fixed, and can start over;
+`--watch` gives a new verdict after each save."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from patterns.practice_watch import WatchSession
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -74,3 +77,23 @@ def test_an_unknown_pattern_is_refused_with_the_choices(tmp_path):
 
     assert result.returncode == 2
     assert "01, 02, 03" in result.stdout
+
+
+def test_watch_reruns_on_each_save_and_says_when_the_copy_passes(tmp_path):
+    """``--watch`` in a subprocess of its own: a verdict, a save, a new verdict (bounded waits)."""
+    session = WatchSession("04", tmp_path)
+    try:
+        red = session.next_verdict(within=300)
+        copy = tmp_path / "04_staff_throttle" / "naive.py"
+        fixed = (REPO / "patterns/04_staff_throttle/article.py").read_text()
+        copy.write_text(fixed.replace("NUM_PROXIES = None", "NUM_PROXIES = 0"))
+        green = session.next_verdict(within=120)
+    finally:
+        stopped = session.stop()
+
+    assert red.passing < red.total, red.text
+    assert (green.passing, green.total) == (red.total, red.total), green.text
+    assert "shop/users/throttles.py  AdminExemptUserRateThrottle" in green.text
+    assert (tmp_path / "04_staff_throttle" / ".done-naive").exists()
+    assert stopped == 0, "".join(session.output)[-2000:]
+    assert progress_of(tmp_path, "Staff-exempt throttles").split()[0] == "done"
