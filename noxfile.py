@@ -2,9 +2,11 @@
 
     nox -s walkthrough        the ten patterns in order: naive, the article's advice, the shop
     nox -s pattern -- 03      one pattern in full: its real failures, then the fix
-                              (-- 03 --update-readme rewrites its README's output block)
-    nox -s readmes            every pattern README's output block against a fresh run
-    nox -s practice -- 08     fix pattern 08's naive code yourself (--from article: its advice)
+                              (-- 03 --update-readme rewrites its README's output block;
+                              -- 08 --timeline shows each concurrency test's threads)
+    nox -s readmes            every pattern README's output block and timelines against a fresh run
+    nox -s practice -- 08     fix pattern 08's naive code yourself (--from article: its advice;
+                              --watch: the tests rerun each time you save)
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
     nox -s lint               ruff, import contracts, Django checks, missing migrations
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
@@ -97,7 +99,7 @@ def walkthrough(session: nox.Session) -> None:
 
 @nox.session
 def pattern(session: nox.Session) -> None:
-    """One pattern in full: ``nox -s pattern -- 03`` (``--update-readme`` rewrites its output block)."""
+    """One pattern in full: ``nox -s pattern -- 03`` (``--update-readme``, ``--timeline``)."""
     if not session.posargs:
         session.error("Which pattern? For example: nox -s pattern -- 03")
     install(session)
@@ -106,14 +108,14 @@ def pattern(session: nox.Session) -> None:
 
 @nox.session
 def readmes(session: nox.Session) -> None:
-    """Each pattern README's "what goes wrong" block against a fresh run (``-- --update`` rewrites)."""
+    """Each pattern README's output block and timelines against a fresh run (``-- --update`` rewrites)."""
     install(session)
     session.run("python", "-m", "patterns.walkthrough", "readmes", *session.posargs)
 
 
 @nox.session
 def practice(session: nox.Session) -> None:
-    """The kata proper: ``nox -s practice -- 08`` (``--from article``, ``--hint``, ``--reset``)."""
+    """The kata proper: ``nox -s practice -- 08`` (``--from article``, ``--hint``, ``--reset``, ``--watch``)."""
     install(session)
     session.run("python", "-m", "patterns.practice", *session.posargs, success_codes=[0, 1])
 

@@ -124,8 +124,12 @@ class Rendezvous:
                 self.condition.wait(timeout=0.01)  # poll the lock table again
 
     def release_note(self, waiting: int) -> str:
-        held = f"all {self.arrived} held" if self.arrived == self.parties else f"{self.arrived} held"
-        parts = [held] + [f"{n} {what}" for n, what in [(self.finished, "done"), (waiting, "wait on a lock")] if n]
+        held = (
+            f"all {self.arrived} held" if self.arrived == self.parties else f"{self.arrived} held"
+        )
+        parts = [held] + [
+            f"{n} {what}" for n, what in [(self.finished, "done"), (waiting, "wait on a lock")] if n
+        ]
         return f"rendezvous lets go: {', '.join(parts)}"
 
     def finish(self) -> None:
@@ -146,7 +150,10 @@ class Rendezvous:
 
 
 def run_concurrently(
-    calls: list[Callable[[], object]], rendezvous: Rendezvous | None = None, *, lanes: str = "thread"
+    calls: list[Callable[[], object]],
+    rendezvous: Rendezvous | None = None,
+    *,
+    lanes: str = "thread",
 ) -> list:
     """Run each call in its own thread (its own connection), started together; their results.
 
@@ -163,13 +170,15 @@ def run_concurrently(
         hook = rendezvous.statement_hook() if rendezvous and rendezvous.statement else None
         try:
             # The recorder's lane goes inside the hook: its wrapper is then the innermost.
-            with connection.execute_wrapper(hook) if hook else nullcontext():
-                with timelines.lane(f"{lanes} {index + 1}"):
-                    if rendezvous:
-                        connection.ensure_connection()
-                        rendezvous.enlist(connection.connection.info.backend_pid)
-                    start.wait()
-                    results[index] = call()
+            with (
+                connection.execute_wrapper(hook) if hook else nullcontext(),
+                timelines.lane(f"{lanes} {index + 1}"),
+            ):
+                if rendezvous:
+                    connection.ensure_connection()
+                    rendezvous.enlist(connection.connection.info.backend_pid)
+                start.wait()
+                results[index] = call()
         except BaseException as exc:  # the test reports it, the thread must not swallow it
             results[index] = exc
         finally:
@@ -237,7 +246,9 @@ def run_meanwhile(
             timelines.sync(f"{lanes[0]} pauses before {before}; {lanes[1]} runs")
             thread.start()
             blocked = wait_until_done_or_blocked(done, backend_pid)
-            timelines.sync(f"{lanes[0]} goes on: {lanes[1]} {'waits on a lock' if blocked else 'is done'}")
+            timelines.sync(
+                f"{lanes[0]} goes on: {lanes[1]} {'waits on a lock' if blocked else 'is done'}"
+            )
         return execute(sql, params, many, context)
 
     with timelines.scene(f"{lanes[1]} during {lanes[0]}"):

@@ -19,8 +19,8 @@ halfway: a transactional test killed before its flush would leave rows behind).
 
 import multiprocessing
 import os
-import re
 import queue
+import re
 import subprocess
 import sys
 import tempfile
@@ -334,4 +334,3 @@ def measure_and_report(number: str, folder: str, update: bool) -> int:
         write_timing(table, number)
         print("\nWrote the table into README.md.")
     return 0
-

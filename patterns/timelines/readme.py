@@ -91,9 +91,9 @@ def update(pattern: Path, number: str, recorded: dict[str, list[Recorded]]) -> l
         (pattern / want.file).write_text(drawn)
         variants = want.variants or [r.variant for r in recorded[want.test]]
         text = MARKER.sub(
-            lambda m, want=want, variants=variants: image(want, number, variants)
-            if m.group(1) == want.test
-            else m.group(0),
+            lambda m, want=want, variants=variants: (
+                image(want, number, variants) if m.group(1) == want.test else m.group(0)
+            ),
             text,
         )
     readme.write_text(text)
@@ -118,7 +118,9 @@ def check(pattern: Path, recorded: dict[str, list[Recorded]]) -> list[str]:
                 "this run",
                 lineterm="",
             )
-            shown = "\n".join(diff) or "(the same shape, drawn differently: the drawing code changed)"
+            shown = (
+                "\n".join(diff) or "(the same shape, drawn differently: the drawing code changed)"
+            )
             problems.append(f"{want.file} shows another shape\n{shown}")
     return problems
 

@@ -81,7 +81,7 @@ class Recording:
         self.scenes: list[Scene] = []
         self.current: Scene | None = None
         self.lock = threading.Lock()
-        self.lanes: dict[str, "Lane"] = {}  # of the current scene, by name
+        self.lanes: dict[str, Lane] = {}  # of the current scene, by name
 
 
 _recording: Recording | None = None

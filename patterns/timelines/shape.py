@@ -23,6 +23,7 @@ README is drawn from the shape alone, and CI compares it.
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from patterns.timelines.recorder import Event, Scene
 
@@ -125,7 +126,10 @@ class Recorded:
     @classmethod
     def from_json(cls, data: dict) -> "Recorded":
         return cls(
-            data["test"], data["variant"], data["outcome"], [Scene.from_json(s) for s in data["scenes"]]
+            data["test"],
+            data["variant"],
+            data["outcome"],
+            [Scene.from_json(s) for s in data["scenes"]],
         )
 
 
@@ -290,9 +294,9 @@ def fold(steps: list[Step], syncs: list[float]) -> list[Step]:
                 before.label = nouns + (auto if step.label.endswith(auto) else "")
                 before.end = step.end
                 continue
-            if step.label == re.sub(r" ×\d+$", "", before.label):
-                times = int(m.group(1)) if (m := re.search(r" ×(\d+)$", before.label)) else 1
-                before.label = f"{step.label} ×{times + 1}"
+            if step.label == re.sub(r" x\d+$", "", before.label):
+                times = int(m.group(1)) if (m := re.search(r" x(\d+)$", before.label)) else 1
+                before.label = f"{step.label} x{times + 1}"
                 before.end = step.end
                 continue
         folded.append(step)
@@ -324,9 +328,11 @@ def shape_of(scene: Scene) -> Shape:
         start = Node(step, "start", step.start, step.label, step.lane)
         lane_nodes = by_lane.setdefault(step.lane, [])
         after_error = bool(lane_nodes) and bool(lane_nodes[-1].step.error)
-        if step.kind == "commit" or "(autocommit)" in step.label:
-            start.ends_at = step.start
-        elif step.kind == "rollback" and not after_error:  # else the error ended it already
+        if (
+            step.kind == "commit"
+            or "(autocommit)" in step.label
+            or (step.kind == "rollback" and not after_error)
+        ):
             start.ends_at = step.start
         lane_nodes.append(start)
         if step.waited:
@@ -340,7 +346,7 @@ def shape_of(scene: Scene) -> Shape:
         if step.error:  # PostgreSQL aborts the transaction at the error: its locks go then
             end.ends_at = step.end
     for lane_nodes in by_lane.values():
-        for before, after in zip(lane_nodes, lane_nodes[1:], strict=False):
+        for before, after in pairwise(lane_nodes):
             after.after.append(before)
         nodes += lane_nodes
 
@@ -423,7 +429,9 @@ def layout(scene: Scene, nodes: list[Node]) -> Shape:
         elif node.step.error:
             kind = "error"
         rows[row_of[node.level]].append(Cell(index[node.lane], kind, node.label))
-    shape = Shape(lanes=names, rows=rows, names=lanes, steps=[n.step for n in nodes if n.part == "start"])
+    shape = Shape(
+        lanes=names, rows=rows, names=lanes, steps=[n.step for n in nodes if n.part == "start"]
+    )
     starts = {id(n.step): n for n in nodes if n.part == "start"}
     for node in nodes:
         if node.part == "end":

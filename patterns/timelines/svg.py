@@ -46,7 +46,7 @@ def render(test: str, panels: list[tuple[str, str, Shape]]) -> str:
             f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11">',
             f"<title>{escape(test)}: what each thread did, in the order the test forces</title>",
             f"<desc>{escape(desc)}</desc>",
-            "<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"7\" "
+            '<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
             'markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#555"/></marker></defs>',
             f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
             f'<text x="{MARGIN}" y="20" font-size="13" font-weight="bold">{escape(test)}</text>',

@@ -59,10 +59,10 @@ def test_a_wait_on_a_row_lock_is_recorded_in_the_order_the_locks_force(a_product
         ' 2 -- first pauses before UPDATE "products_product"; meanwhile runs',
         " 3 meanwhile: lock product (waits)",
         " 4 -- first goes on: meanwhile waits on a lock",
-        " 5 first: update product: name = \"first's\"",
+        ' 5 first: update product: name = "first\'s"',
         " 6 first: COMMIT",
         " 7 meanwhile: granted",
-        " 8 meanwhile: update product: name = \"second's\"",
+        ' 8 meanwhile: update product: name = "second\'s"',
         " 9 meanwhile: COMMIT",
         "meanwhile's wait (row 7) ended with first's transaction (row 6)",
     ]
@@ -110,7 +110,10 @@ def test_the_shape_is_the_same_whichever_thread_got_the_lock_first():
     one, other = shape_of(scene_where("buyer 1")), shape_of(scene_where("buyer 2"))
 
     assert one.text() == other.text()
-    assert one.text().splitlines()[1:3] == [" 1 buyer 1: lock SKU; buyer 2: lock SKU (waits)", " 2 buyer 1: held"]
+    assert one.text().splitlines()[1:3] == [
+        " 1 buyer 1: lock SKU; buyer 2: lock SKU (waits)",
+        " 2 buyer 1: held",
+    ]
 
 
 def test_the_svg_is_valid_names_each_thread_and_is_the_same_for_the_same_shape():
