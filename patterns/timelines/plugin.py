@@ -36,7 +36,11 @@ class TimelinePlugin:
             scenes = [s for s in recording.scenes if len(s.pids) > 1]
             if scenes:
                 self.recorded[item.nodeid] = Recorded(
-                    test=item.originalname, variant=variant_of(item), outcome="", scenes=scenes
+                    test=item.originalname,
+                    variant=variant_of(item),
+                    outcome="",
+                    scenes=scenes,
+                    line=item.location[1] or 0,
                 )
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

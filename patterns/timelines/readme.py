@@ -44,14 +44,15 @@ def wanted(readme: Path) -> list[Wanted]:
 
 
 def recordings(folder: Path) -> dict[str, list[Recorded]]:
-    """The recordings a run saved (``KATA_TIMELINE_DIR``), by test, variants in reading order."""
+    """The recordings a run saved (``KATA_TIMELINE_DIR``): by test, in the order they are
+    written, and each test's variants in reading order (naive, article, counterexamples, shop)."""
     found: dict[str, list[Recorded]] = {}
     for path in sorted(folder.glob("*.json")):
         recorded = Recorded.from_json(json.loads(path.read_text()))
         found.setdefault(recorded.test, []).append(recorded)
     for variants in found.values():
         variants.sort(key=lambda r: (ORDER.get(r.variant, 2), r.variant))
-    return found
+    return dict(sorted(found.items(), key=lambda item: min(r.line for r in item[1])))
 
 
 def picture(want: Wanted, recorded: dict[str, list[Recorded]]) -> tuple[str | None, str]:

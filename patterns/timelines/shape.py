@@ -114,6 +114,7 @@ class Recorded:
     variant: str
     outcome: str  # passes or fails
     scenes: list[Scene]
+    line: int = 0  # where the test is written, to show tests in that order
 
     def to_json(self) -> dict:
         return {
@@ -121,6 +122,7 @@ class Recorded:
             "variant": self.variant,
             "outcome": self.outcome,
             "scenes": [s.to_json() for s in self.scenes],
+            "line": self.line,
         }
 
     @classmethod
@@ -130,6 +132,7 @@ class Recorded:
             data["variant"],
             data["outcome"],
             [Scene.from_json(s) for s in data["scenes"]],
+            data.get("line", 0),
         )
 
 
