@@ -112,13 +112,14 @@ def scene(title: str) -> Iterator[None]:
         yield
         return
     with recording.lock:
+        outer = recording.current, recording.lanes
         recording.current = Scene(title)
         recording.scenes.append(recording.current)
         recording.lanes = {}
     try:
         yield
     finally:
-        recording.current = None
+        recording.current, recording.lanes = outer  # a scene a test opened around a run
 
 
 @contextmanager
