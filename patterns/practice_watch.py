@@ -299,10 +299,10 @@ def measure(number: str, folder: str, saves: int = 5) -> tuple[Verdict, list[Ver
 
 
 def timing_table(number: str, first: Verdict, later: list[Verdict]) -> str:
-    cores = os.cpu_count()
+    cores, load = os.cpu_count(), os.getloadavg()[0]
     rows = [
         f"Save to verdict, `nox -s practice -- {number} --watch` ({first.total} tests), "
-        f"{cores} cores, Python {sys.version.split()[0]}:",
+        f"{cores} cores (load average {load:.1f} at the end), Python {sys.version.split()[0]}:",
         "",
         "| run | seconds |",
         "| --- | --- |",
