@@ -18,15 +18,15 @@ from patterns.timelines.shape import Recorded, Step, shape_of
 
 WIDTH = 100
 MARKS = {"commit": "✔", "rollback": "↺", "hold": "◆"}
-LEGEND = (
-    "● statement  ✔ COMMIT  ↺ ROLLBACK  ✘ error  ◆ held by the rendezvous  "
-    "│ in a transaction  ░ waits on a lock  ┊ held"
-)
+LEGEND = [
+    "● a statement  ✔ COMMIT  ↺ ROLLBACK  ✘ an error  ◆ held by the harness (a rendezvous)",
+    "│ in a transaction  ░ waits on a lock  ┊ held, waiting for the others  ═ the harness lets go",
+]
 
 
 def everything(recorded: dict[str, list[Recorded]]) -> list[str]:
     """Each test's timelines, its variants one after the other (``readme.recordings``)."""
-    lines = [LEGEND]
+    lines = list(LEGEND)
     for variants in recorded.values():
         for one in variants:
             lines += ["", *render(one)]
