@@ -45,7 +45,7 @@ def checkout(user, *lines: tuple[SKU, int]) -> Order:
     cart = cart_create(user=user)
     for sku, quantity in lines:
         cart_add_item(cart=cart, sku_id=sku.pk, quantity=quantity)
-    return create_order_from_cart(cart, user=user).order
+    return create_order_from_cart(user=user, cart_id=cart.pk).order
 
 
 def differences(got: dict, expected: dict) -> tuple[str, str]:
@@ -376,7 +376,7 @@ class CatalogueEditsNeverChangeAnOrder(RuleBasedStateMachine):
         cart = cart_create(user=self.customer)
         for sku, quantity in lines.items():
             cart_add_item(cart=cart, sku_id=sku, quantity=quantity)
-        order = create_order_from_cart(cart, user=self.customer).order
+        order = create_order_from_cart(user=self.customer, cart_id=cart.pk).order
 
         items = [
             {

@@ -186,7 +186,7 @@ def test_a_checkout_rolled_back_by_its_callers_transaction_sends_no_email(
         suppress(CallerGaveUp),
         transaction.atomic(),  # its savepoint around the checkout
     ):
-        checkout.create_order_from_cart(cart, user=cart.user)
+        checkout.create_order_from_cart(user=cart.user, cart_id=cart.pk)
         raise CallerGaveUp()
 
     assert announced, "the checkout never announced its order"
@@ -247,7 +247,7 @@ def test_every_committed_order_gets_one_email_and_one_notification_and_no_other_
                 suppress(CallerGaveUp),
                 transaction.atomic(),  # its savepoint around the checkout
             ):
-                checkout.create_order_from_cart(cart, user=user)
+                checkout.create_order_from_cart(user=user, cart_id=cart.pk)
                 if attempt == CALLER_ROLLS_BACK:
                     raise CallerGaveUp()
         deliver_pending()

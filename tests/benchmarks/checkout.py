@@ -171,13 +171,10 @@ def in_process(variant: str, user, cart_id: int, key: str) -> int:
     from shop.core.errors import DomainError
 
     if variant == "shop":
-        from shop.carts.selectors import cart_of
         from shop.checkouts.services import create_order_from_cart
 
         try:
-            create_order_from_cart(
-                cart_of(user=user, cart_id=cart_id), user=user, idempotency_key=key
-            )
+            create_order_from_cart(user=user, cart_id=cart_id, idempotency_key=key)
             return 201
         except DomainError as exc:
             return exc.status_code
