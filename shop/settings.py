@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from /static/ (no CDN)
     # The six domain apps (pattern 01). Dependencies point one way; see pyproject's
     # import-linter contracts.
     "shop.core",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/, before anything else reads the request
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,9 +93,20 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Static files (WhiteNoise) ------------------------------------------------------
+
+# The admin's and Swagger UI's files, served by the shop itself with debug off:
+# `python manage.py collectstatic --noinput` copies them to STATIC_ROOT, and
+# WhiteNoise serves them from there under gunicorn, compressed (gzip), with
+# content-hashed names cached for a year. No web server or CDN needed in front.
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"  # git-ignored; made by collectstatic
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # --- Database connections ----------------------------------------------------------
 
@@ -262,6 +275,11 @@ SPECTACULAR_SETTINGS = {
     # not turn them into a 401 (which would not even be JSON there).
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar, served from /static/: the
+    # default loads them from a CDN, which leaves /api/docs/ blank with no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging ----------------------------------------------------------------------------

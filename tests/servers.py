@@ -1,5 +1,8 @@
 """The shop as production runs it: gunicorn with several worker processes, on loopback.
 
+gunicorn starts at the repository root, so it reads ``gunicorn.conf.py`` (the
+post-fork telemetry set-up, threads from GUNICORN_THREADS); the flags given here win.
+
 Shared by the fault tests, the fuzz run, the checkout benchmark and the soak.
 
 Each request goes over a fresh connection (a sync worker serves one connection at a
@@ -32,6 +35,7 @@ def shop_environment(**overrides: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="shop.settings",
         DJANGO_SECRET_KEY="fault-tests-only",
         DJANGO_DEBUG="false",
+        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback: no redirect to https
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
@@ -66,7 +70,8 @@ class Gunicorn:
         app: str = "shop.wsgi:application",
         extra_args: tuple[str, ...] = (),
     ) -> None:
-        self.env = env
+        # Debug off over plain HTTP on loopback: the shop must not redirect to https.
+        self.env = {"DJANGO_SECURE_SSL_REDIRECT": "false", **env}
         self.workers = workers
         self.app = app
         self.extra_args = extra_args
