@@ -28,7 +28,7 @@ Forking servers: ``gunicorn.conf.py`` calls this in each worker right after the
 fork (``post_fork``), before the worker loads ``shop.wsgi``. With ``--preload``
 the master has configured it already and the workers inherit it; the SDK
 restarts its batch exporter's thread in each child (an at-fork hook), and
-``tests/core/test_gunicorn.py`` checks that spans still leave every worker.
+``tests/serving/test_gunicorn_telemetry.py`` checks that spans leave every worker.
 """
 
 import os
