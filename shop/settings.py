@@ -102,7 +102,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # WhiteNoise serves them from there under gunicorn, compressed (gzip), with
 # content-hashed names cached for a year. No web server or CDN needed in front.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"  # git-ignored; made by collectstatic
+# Where collectstatic puts them: staticfiles/ (git-ignored) unless DJANGO_STATIC_ROOT says.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
