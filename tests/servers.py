@@ -200,7 +200,8 @@ def spread_over_workers(
         for _ in range(min(workers, total - len(answers))):
             conn = socket.create_connection(("127.0.0.1", port), timeout=30)
             extra = "".join(
-                f"{name}: {value}\r\n" for name, value in headers_for(len(answers) + len(held)).items()
+                f"{name}: {value}\r\n"
+                for name, value in headers_for(len(answers) + len(held)).items()
             )
             conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}".encode())
             held.append(conn)
@@ -212,6 +213,7 @@ def spread_over_workers(
                 headers = {k.lower(): v for k, v in response.getheaders()}
                 answers.append(Answer(response.status, headers, response.read()))
     return answers
+
 
 class OtlpCollector:
     """``with OtlpCollector() as collector:`` an OTLP/HTTP trace receiver on loopback.

@@ -27,9 +27,7 @@ class Checkout:
     replayed: bool  # True: an earlier request with the same Idempotency-Key made it
 
 
-def create_order_from_cart(
-    *, user, cart_id: int, idempotency_key: str | None = None
-) -> Checkout:
+def create_order_from_cart(*, user, cart_id: int, idempotency_key: str | None = None) -> Checkout:
     """Place the cart's order: all of it, once, or nothing.
 
     One transaction: lock the cart (one checkout of it at a time; a stranger's

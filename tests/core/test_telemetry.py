@@ -160,7 +160,9 @@ def test_every_trace_is_kept_by_default(monkeypatch):
 
     monkeypatch.delenv("OTEL_TRACES_SAMPLER", raising=False)
 
-    assert tracer_provider().sampler.get_description().startswith("ParentBased{root:AlwaysOnSampler")
+    assert (
+        tracer_provider().sampler.get_description().startswith("ParentBased{root:AlwaysOnSampler")
+    )
 
 
 HEALTH_SPANS = """

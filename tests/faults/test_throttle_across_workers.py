@@ -9,7 +9,6 @@ The requests are spread over the workers by construction, not by luck
 worker that made it (``worker_pid_wsgi``).
 """
 
-import http.client
 import shutil
 import socket
 import subprocess
