@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from opentelemetry import trace
 
-from shop.carts.selectors import cart_lines, cart_locked
+from shop.carts.selectors import cart_locked, cart_quantities
 from shop.carts.services import cart_empty
 from shop.core.errors import EmptyCart, IdempotencyKeyReused
 from shop.core.telemetry import tracer
@@ -74,11 +74,10 @@ def place_order_in_transaction(
     if idempotency_key and (earlier := order_for_key(user=user, idempotency_key=idempotency_key)):
         return replay(earlier, fingerprint)
 
-    items = list(cart_lines(cart=locked_cart))
-    if not items:
+    quantities = cart_quantities(cart=locked_cart)
+    if not quantities:
         raise EmptyCart()
-    quantities = {item.sku_id: item.quantity for item in items}
-    trace.get_current_span().set_attribute("shop.checkout.lines", len(items))
+    trace.get_current_span().set_attribute("shop.checkout.lines", len(quantities))
     skus = skus_locked_for_sale(quantities=quantities)
     lines = [
         Line(

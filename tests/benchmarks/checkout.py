@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # --- Floors
 CLIENTS = 8
 ROUNDS = 30  # checkouts per client and run
-REPEATS = 3
+REPEATS = 5
 FLOOR_WORKERS = 3  # gunicorn sync workers
 FLOOR_STOCK = 1_000_000
 TRACING = {"OTEL_BSP_SCHEDULE_DELAY": "1000"}  # plus the collector's OTLP endpoint
@@ -117,46 +117,81 @@ def measure_floors() -> list[dict]:
     runs: dict[str, list[dict]] = {}
     with ExitStack() as stack:
         collector = stack.enter_context(OtlpCollector(parse=False))
-        ports = {FRAMEWORK_FLOOR: stack.enter_context(serving_floor())}
+        floor_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings_floor"}
+        servers = {
+            FRAMEWORK_FLOOR: stack.enter_context(serving_env(floor_env, workers=FLOOR_WORKERS))
+        }
         for name, overrides in SHOP_CONFIGURATIONS.items():
             env = {**os.environ, **TRACING, **collector.environment(), **overrides}
             if "OTEL_SDK_DISABLED" not in overrides:
                 env.pop("OTEL_SDK_DISABLED")
-            ports[name] = stack.enter_context(serving_env(env, workers=FLOOR_WORKERS))
-        configurations = [DATABASE_FLOOR, *ports]
+            servers[name] = stack.enter_context(serving_env(env, workers=FLOOR_WORKERS))
+        configurations = [DATABASE_FLOOR, *servers]
         for name in configurations:  # warm up: imports, first connections, caches
-            run_floor(name, ports.get(name), rounds=3)
+            run_floor(name, servers.get(name), rounds=3)
         for repeat in range(REPEATS):
             # Rotate the order, so a neighbour's load falls on a different row each time.
             shift = repeat % len(configurations)
             for name in configurations[shift:] + configurations[:shift]:
                 print(f"   floors {repeat + 1}/{REPEATS}: {name}", file=sys.stderr, flush=True)
-                runs.setdefault(name, []).append(run_floor(name, ports.get(name), rounds=ROUNDS))
+                runs.setdefault(name, []).append(run_floor(name, servers.get(name), rounds=ROUNDS))
     return [summarise(name, results) for name, results in runs.items()]
 
 
 @contextmanager
-def serving_floor():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings_floor"}
-    with serving_env(env, workers=FLOOR_WORKERS) as port:
-        yield port
-
-
-@contextmanager
 def serving_env(env: dict, *, workers: int, threads: int = 1):
+    """The shop (or whatever ``env`` names) on gunicorn; yields the running server."""
     from tests.servers import Gunicorn
 
     with Gunicorn(env, workers=workers, extra_args=("--threads", str(threads))) as server:
-        yield server.port
+        yield server
 
 
-def run_floor(name: str, port: int | None, *, rounds: int) -> dict:
-    """CLIENTS threads, ``rounds`` one-unit checkouts each, all of one fresh hot SKU."""
+def cpu_seconds(root, *, children: bool = True) -> float:
+    """User + system CPU time used so far by a process and its children, ended ones included."""
+    import psutil
+
+    times = root.cpu_times()
+    total = times.user + times.system
+    if not children:
+        return total
+    total += times.children_user + times.children_system
+    for child in root.children():
+        try:
+            times = child.cpu_times()
+        except psutil.NoSuchProcess:
+            continue  # just ended: counted in the parent's children_* once reaped
+        total += times.user + times.system
+    return total
+
+
+def postmaster():
+    """PostgreSQL's postmaster: its children are every backend and helper process."""
+    import psutil
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return psutil.Process(cursor.fetchone()[0]).parent()
+
+
+def run_floor(name: str, server, *, rounds: int) -> dict:
+    """CLIENTS threads, ``rounds`` one-unit checkouts each, all of one fresh hot SKU.
+
+    Besides the clock, the CPU time the run cost: the application's (gunicorn's
+    workers, or this process's psycopg threads for the database floor) and the
+    database's (every PostgreSQL process). CPU time barely moves when other work
+    shares the machine; throughput does.
+    """
+    import psutil
     from django.db import connection
 
     from tests.benchmarks.floor import database_checkout, database_connection
 
+    port = server.port if server else None
     plan = prepare_floor(rounds)
+    application = psutil.Process(server.process.pid if server else None)
+    database = postmaster()
     statuses: list[int] = []
     latencies: list[float] = []
     lock = threading.Lock()
@@ -199,11 +234,24 @@ def run_floor(name: str, port: int | None, *, rounds: int) -> dict:
     for t in threads:
         t.start()
     start.wait()
+    tree = server is not None  # gunicorn's workers; or this process's threads alone
+    cpu_before = cpu_seconds(application, children=tree), cpu_seconds(database)
     began = time.perf_counter()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - began
-    return {"elapsed": elapsed, "statuses": statuses, "latencies": latencies, **audit_floor(plan)}
+    cpu = (
+        cpu_seconds(application, children=tree) - cpu_before[0],
+        cpu_seconds(database) - cpu_before[1],
+    )
+    return {
+        "elapsed": elapsed,
+        "statuses": statuses,
+        "latencies": latencies,
+        "app_cpu": cpu[0],
+        "db_cpu": cpu[1],
+        **audit_floor(plan),
+    }
 
 
 def prepare_floor(rounds: int) -> dict:
@@ -253,8 +301,11 @@ def audit_floor(plan: dict) -> dict:
 def summarise(name: str, results: list[dict]) -> dict:
     rates = sorted(r["orders"] / r["elapsed"] for r in results)
     latencies = [x for r in results for x in r["latencies"]]
+    orders = sum(r["orders"] for r in results)
     return {
         "name": name,
+        "app_cpu": sum(r["app_cpu"] for r in results) / orders * 1000,
+        "db_cpu": sum(r["db_cpu"] for r in results) / orders * 1000,
         "orders_per_s": statistics.median(rates),
         "low": rates[0],
         "high": rates[-1],
@@ -287,6 +338,8 @@ def print_floors(rows: list[dict]) -> None:
         "x database floor",
         "p50 ms",
         "p95 ms",
+        "app CPU ms/order",
+        "database CPU ms/order",
         "5xx",
         "4xx",
         "oversold",
@@ -298,7 +351,8 @@ def print_floors(rows: list[dict]) -> None:
         print(
             f"| {r['name']} | {r['orders_per_s']:.0f} | {r['low']:.0f}-{r['high']:.0f} | "
             f"{r['orders_per_s'] / framework:.2f} | {r['orders_per_s'] / database:.2f} | "
-            f"{r['p50']:.1f} | {r['p95']:.1f} | {r['errors']} | {r['refused']} | "
+            f"{r['p50']:.1f} | {r['p95']:.1f} | {r['app_cpu']:.2f} | {r['db_cpu']:.2f} | "
+            f"{r['errors']} | {r['refused']} | "
             f"{r['oversold']} | {r['duplicates']} |"
         )
 
@@ -329,8 +383,8 @@ def serving(variant: str, *, workers: int = GUNICORN_WORKERS, threads: int = 1):
     env = dict(os.environ)
     if variant == "naive":
         env["DJANGO_SETTINGS_MODULE"] = "tests.benchmarks.settings_naive"
-    with serving_env(env, workers=workers, threads=threads) as port:
-        yield port
+    with serving_env(env, workers=workers, threads=threads) as server:
+        yield server.port
 
 
 def run_scenario(variant: str, way: str, workload: str, buyers: int, port: int | None) -> dict:
@@ -562,6 +616,8 @@ def print_table(rows: list[dict]) -> None:
         "orders/s",
         "p50 ms",
         "p95 ms",
+        "app CPU ms/order",
+        "database CPU ms/order",
         "5xx",
         "oversold",
         "duplicates",
