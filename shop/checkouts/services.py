@@ -58,12 +58,13 @@ def place_order(*, user, cart_id: int, idempotency_key: str | None) -> Checkout:
                 user=user, cart_id=cart_id, idempotency_key=idempotency_key, fingerprint=fingerprint
             )
     except KeyTakenMeanwhile as lost:
-        # The transaction is rolled back whole: nothing in it was worth keeping, so
-        # the INSERT needs no savepoint of its own. The winner has committed, and a
-        # fresh read finds it: answer as it did, or refuse a different body.
+        # The transaction (a savepoint, inside a caller's) is rolled back whole:
+        # nothing in it was worth keeping, so the INSERT needs no savepoint of its
+        # own. The winner has committed, and a fresh read finds it: answer as it
+        # did, or refuse a different body.
         earlier = order_for_key(user=user, idempotency_key=idempotency_key)
         if earlier is None:
-            raise lost.__cause__ from lost
+            raise lost.__cause__ from None  # not the key after all: the original error
         return replay(earlier, fingerprint)
 
 

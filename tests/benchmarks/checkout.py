@@ -366,6 +366,8 @@ def measure_contention() -> list[dict]:
     for variant in ["shop", "naive"]:
         for way in ["in process", "HTTP"]:
             with serving(variant) if way == "HTTP" else nullcontext() as port:
+                # Warm up (imports, first connections, caches), not measured.
+                run_scenario(variant, way, "spread SKUs", GUNICORN_WORKERS, port)
                 for workload in ["hot SKU", "spread SKUs"]:
                     for buyers in BUYERS:
                         print(
@@ -616,8 +618,6 @@ def print_table(rows: list[dict]) -> None:
         "orders/s",
         "p50 ms",
         "p95 ms",
-        "app CPU ms/order",
-        "database CPU ms/order",
         "5xx",
         "oversold",
         "duplicates",
