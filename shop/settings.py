@@ -145,12 +145,14 @@ def database_connection_settings() -> dict:
 
 
 def database_pool_options() -> dict:
-    """DATABASE_POOL=true: psycopg 3's pool per process instead (needs psycopg[pool]).
+    """DATABASE_POOL=true: psycopg 3's pool per process instead (the ``pool`` extra).
 
-    Not the default: with sync workers a process serves one request at a time and
-    needs one connection, which CONN_MAX_AGE keeps at a lower cost per request
-    (measured side by side in ``nox -s bench -- checkout``). A pool pays off with
-    many threads per process: DATABASE_POOL_MAX_SIZE caps the connections they share.
+    Not the default: a sync worker serves one request at a time and needs exactly
+    one connection, which CONN_MAX_AGE keeps with nothing to install; side by side
+    (``nox -s bench -- checkout``) the pool was no faster for sync workers, within
+    the noise. A pool pays off with many threads per process (GUNICORN_THREADS):
+    DATABASE_POOL_MAX_SIZE caps the connections they share, where CONN_MAX_AGE keeps
+    one per thread.
     """
     # CONN_HEALTH_CHECKS becomes the pool's check of a connection before it lends it.
     size = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "4"))
