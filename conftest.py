@@ -42,7 +42,12 @@ SPANS = InMemorySpanExporter()
 
 def pytest_configure(config: pytest.Config) -> None:
     global _server
-    os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production")
+    # Production settings (debug off), but for two things a test process cannot have:
+    # a real secret, and HTTPS (the test client speaks plain HTTP).
+    os.environ.setdefault(
+        "DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789abcdef"
+    )
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
     if not os.environ.get("DATABASE_URL"):
         from tests.throwaway_postgres import ThrowawayPostgres
 

@@ -82,3 +82,66 @@ def run_concurrently(
     for thread in threads:
         thread.join()
     return results
+
+
+def run_meanwhile(
+    first: Callable[[], object], *, before: str, meanwhile: Callable[[], object]
+) -> tuple[object, object]:
+    """Run ``first``; just before it sends SQL containing ``before``, run ``meanwhile``.
+
+    ``meanwhile`` runs in its own thread (its own connection) until it finishes or
+    waits on a lock that ``first`` holds; then ``first`` goes on. Code that holds
+    the right lock at that point makes ``meanwhile`` wait its turn; code that does
+    not lets it finish in the gap, which is exactly the race. Returns both results
+    (an exception in place of a result).
+    """
+    outcome: dict[str, object] = {}
+    backend_pid: list[int] = []
+    done = threading.Event()
+
+    def other() -> None:
+        try:
+            connection.ensure_connection()
+            backend_pid.append(connection.connection.info.backend_pid)
+            outcome["meanwhile"] = meanwhile()
+        except BaseException as exc:
+            outcome["meanwhile"] = exc
+        finally:
+            connection.close()
+            done.set()
+
+    thread = threading.Thread(target=other)
+
+    def pause(execute, sql, params, many, context):
+        if before in sql and not thread.is_alive() and not done.is_set():
+            thread.start()
+            wait_until_done_or_blocked(done, backend_pid)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(pause):
+        try:
+            outcome["first"] = first()
+        except BaseException as exc:
+            outcome["first"] = exc
+    if not thread.is_alive() and not done.is_set():
+        raise RuntimeError(f"run_meanwhile: first never sent SQL containing {before!r}")
+    thread.join(GIVE_UP_AFTER)
+    return outcome["first"], outcome.get("meanwhile")
+
+
+def wait_until_done_or_blocked(done: threading.Event, backend_pid: list[int]) -> None:
+    params = connections["default"].get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as monitor:
+        deadline = time.monotonic() + GIVE_UP_AFTER
+        while not done.wait(timeout=0.005):  # poll the lock table again
+            blocked = (
+                backend_pid
+                and monitor.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'",
+                    backend_pid,
+                ).fetchone()
+            )
+            if blocked:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError("run_meanwhile: the other thread neither finished nor blocked")

@@ -28,14 +28,33 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+DEV_SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
+
+
+def secret_key(value: str, *, debug: bool) -> str:
+    """The signing key for sessions, tokens and links; refuse a weak one in production.
+
+    The same bar as Django's deploy check (security.W009): at least 50 characters,
+    at least 5 different ones, and not a generated dev key.
+    """
+    if debug:
+        return value or DEV_SECRET_KEY
+    if not value:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. It is required when DJANGO_DEBUG is off: "
             "export DJANGO_SECRET_KEY=<a long random string>, or DJANGO_DEBUG=true for local work."
         )
-    SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
+    if len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG off: it needs 50 or more characters, "
+            "5 or more of them different, and no 'django-insecure' prefix. Generate one with: "
+            "python -c 'from django.core.management.utils import get_random_secret_key; "
+            "print(get_random_secret_key())'"
+        )
+    return value
+
+
+SECRET_KEY = secret_key(os.environ.get("DJANGO_SECRET_KEY", ""), debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
@@ -47,7 +66,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Revocable refresh tokens: rotation, logout (pattern 03). `manage.py
+    # flushexpiredtokens` (daily, from cron or beat) keeps its tables small.
+    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
+    "axes",  # the admin login's failure limit
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from /static/ (no CDN)
     # The six domain apps (pattern 01). Dependencies point one way; see pyproject's
@@ -69,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out admin login with 429
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -94,6 +118,30 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- HTTPS and cookies (what `manage.py check --deploy` asks for) ---------------------
+
+# Off for a plain-HTTP local run, or behind a proxy that redirects to HTTPS itself;
+# the deploy check's warning about it is then silenced: the operator said so.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+if not SECURE_SSL_REDIRECT:
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+if not DEBUG:
+    # Browsers remember HSTS for a year and for every subdomain; preload asks them to
+    # know it before the first visit. Leaving the preload list takes months: set
+    # these only on a domain that will serve HTTPS for good.
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# How many proxies in front of us append to X-Forwarded-For (DRF's throttles and the
+# admin's login limit read it). 0 ignores the header: DRF's own default (None) trusts
+# it whole, so a client rotating it escapes limits. The proxies counted here
+# terminate TLS and say so in X-Forwarded-Proto; with none, nobody may claim HTTPS.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+if NUM_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Static files (WhiteNoise) ------------------------------------------------------
 
@@ -205,6 +253,21 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 
 AUTH_USER_MODEL = "users.User"
 
+# authenticate() is what the admin's login calls (the API's login checks passwords in
+# shop.users.services): axes counts its failures first, then Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The admin login answered unlimited password guesses while the API's was throttled:
+# 5 failures from one address lock it out for 15 minutes (429), the address read as
+# the throttles read it, so X-Forwarded-For counts only behind NUM_PROXIES proxies.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "shop.users.throttles.client_address"
+AXES_RESET_ON_SUCCESS = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -216,6 +279,7 @@ EMAIL_VERIFICATION_URL = os.environ.get(
     "EMAIL_VERIFICATION_URL", "http://localhost:8000/verify-email/?uid={uid}&token={token}"
 )
 EMAIL_VERIFICATION_TIMEOUT = 3 * 24 * 3600  # seconds a verification link stays valid
+EMAIL_VERIFICATION_RESEND_INTERVAL = 5 * 60  # seconds between two emails to one address
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
@@ -224,6 +288,13 @@ SIMPLE_JWT = {
     # inactive users get no token, no refresh and no access (pattern 03).
     "CHECK_USER_IS_ACTIVE": True,
     "UPDATE_LAST_LOGIN": False,
+    # A refresh token works once: each refresh revokes it and answers a new pair, so a
+    # stolen one is good until its owner's next refresh, not for REFRESH_TOKEN_LIFETIME.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    # Tokens carry a hash of the password hash: a password change revokes them all.
+    # simplejwt checks it for access tokens; our refresh serializer checks it too.
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # --- Email --------------------------------------------------------------------------
@@ -247,7 +318,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["shop.core.parsers.NestingSafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "shop.core.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -263,9 +334,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_RATE_USER", "1000/min"),
         "login": os.environ.get("THROTTLE_RATE_LOGIN", "1000/day"),
     },
-    # How many proxies in front of us append to X-Forwarded-For. 0 ignores the header:
-    # DRF's own default (None) trusts it whole, so a client rotating it escapes limits.
-    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
+    "NUM_PROXIES": NUM_PROXIES,  # see above
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -292,5 +361,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"shop": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "shop": {"handlers": ["console"], "level": "INFO"},
+        # Django's default sends these to the console only with DEBUG on (and by mail to
+        # ADMINS otherwise): in production a 500 left no line at all. The formatter
+        # appends the traceback that django.request passes along.
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "axes": {"handlers": ["console"], "level": "WARNING"},  # admin lockouts
+    },
 }

@@ -14,5 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
 
+handler400 = "shop.core.views.bad_request"
+handler403 = "shop.core.views.permission_denied"
 handler404 = "shop.core.views.not_found"
 handler500 = "shop.core.views.server_error"

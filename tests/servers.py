@@ -36,15 +36,36 @@ def shop_environment(**overrides: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="fault-tests-only",
+        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
+        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
         DJANGO_DEBUG="false",
-        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback: no redirect to https
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     env.pop("CACHE_URL", None)
     env.update(overrides)
     return env
+
+
+def run_python(code: str, **env: str | None) -> subprocess.CompletedProcess:
+    """Run ``code`` at the repository root with the shop's settings and ``env`` applied.
+
+    A ``None`` value removes the variable.
+    """
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings"}
+    for name, value in env.items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def manage(env: dict[str, str], *args: str) -> str:

@@ -22,7 +22,7 @@ NAIVE = SimpleNamespace(
 )
 SHOP = SimpleNamespace(
     login=views.TokenObtainView,
-    refresh=views.TokenRefreshView,
+    refresh=views.RotatingTokenRefreshView,
     verification_tokens=email_verification_token,
 )
 red_green = RedGreen(naive=NAIVE, shop=SHOP)
@@ -109,7 +109,7 @@ def test_simplejwt_already_refuses_inactive_accounts_at_login(view, settings):
 
 
 def test_simplejwt_already_refuses_a_deactivated_users_refresh(settings):
-    mount(settings, [path("refresh/", views.TokenRefreshView.as_view())])
+    mount(settings, [path("refresh/", views.RotatingTokenRefreshView.as_view())])
     user = UserFactory()
     refresh = str(RefreshToken.for_user(user))
     user.is_active = False

@@ -66,7 +66,7 @@ def buyer_with_cart(*lines: tuple[SKU, int], user=None):
     user = user or UserFactory()
     cart = cart_create(user=user)
     for sku, quantity in lines:
-        cart_add_item(cart=cart, sku_id=sku.pk, quantity=quantity)
+        cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku.pk, quantity=quantity)
     return user, cart
 
 

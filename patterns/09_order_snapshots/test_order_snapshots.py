@@ -44,7 +44,7 @@ def checkout(user, *lines: tuple[SKU, int]) -> Order:
     """An order placed the way the shop places every order: a cart, then the checkout service."""
     cart = cart_create(user=user)
     for sku, quantity in lines:
-        cart_add_item(cart=cart, sku_id=sku.pk, quantity=quantity)
+        cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku.pk, quantity=quantity)
     return create_order_from_cart(user=user, cart_id=cart.pk).order
 
 
@@ -375,7 +375,7 @@ class CatalogueEditsNeverChangeAnOrder(RuleBasedStateMachine):
             return
         cart = cart_create(user=self.customer)
         for sku, quantity in lines.items():
-            cart_add_item(cart=cart, sku_id=sku, quantity=quantity)
+            cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku, quantity=quantity)
         order = create_order_from_cart(user=self.customer, cart_id=cart.pk).order
 
         items = [

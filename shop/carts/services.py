@@ -1,10 +1,18 @@
-"""Cart use cases. A cart belongs to one user; quantities stay within 1-1000."""
+"""Cart use cases. A cart belongs to one user; quantities stay within 1-1000.
+
+Every write to a cart's lines holds the cart's row lock, as checkout does: a line
+added, changed or removed mid-checkout waits for it, then sees what it left. Without
+the lock, quantity added to a line after checkout read it was answered 201, then
+deleted unordered by checkout's "empty the cart" (tests/security/test_write_races.py).
+"""
 
 from django.db import transaction
 from django.db.models import F
 
 from shop.carts.models import MAX_QUANTITY, Cart, CartItem
+from shop.carts.selectors import cart_locked
 from shop.core.errors import NotFound, QuantityTooLarge
+from shop.core.rows import update_or_not_found
 from shop.products.selectors import sku_for_sale
 
 
@@ -13,10 +21,11 @@ def cart_create(*, user) -> Cart:
 
 
 @transaction.atomic
-def cart_add_item(*, cart: Cart, sku_id: int, quantity: int) -> CartItem:
+def cart_add_item(*, user, cart_id: int, sku_id: int, quantity: int) -> CartItem:
     """Add ``quantity`` of a SKU on sale; a SKU already in the cart adds up."""
+    cart = cart_locked(user=user, cart_id=cart_id)
     sku = sku_for_sale(sku_id=sku_id)
-    item, created = CartItem.objects.select_for_update().get_or_create(
+    item, created = CartItem.objects.get_or_create(
         cart=cart, sku=sku, defaults={"quantity": quantity}
     )
     if not created:
@@ -27,15 +36,17 @@ def cart_add_item(*, cart: Cart, sku_id: int, quantity: int) -> CartItem:
     return item
 
 
-def cart_set_quantity(*, cart: Cart, item_id: int, quantity: int) -> CartItem:
-    item = cart_item_of(cart=cart, item_id=item_id)
-    item.quantity = quantity
-    item.save(update_fields=["quantity"])
+@transaction.atomic
+def cart_set_quantity(*, user, cart_id: int, item_id: int, quantity: int) -> CartItem:
+    item = cart_item_of(cart=cart_locked(user=user, cart_id=cart_id), item_id=item_id)
+    # The cart lock keeps checkout out; purging the SKU's product still deletes lines.
+    update_or_not_found(item, quantity=quantity)
     return item
 
 
-def cart_remove_item(*, cart: Cart, item_id: int) -> None:
-    cart_item_of(cart=cart, item_id=item_id).delete()
+@transaction.atomic
+def cart_remove_item(*, user, cart_id: int, item_id: int) -> None:
+    cart_item_of(cart=cart_locked(user=user, cart_id=cart_id), item_id=item_id).delete()
 
 
 def cart_empty(*, cart: Cart) -> None:

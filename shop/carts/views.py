@@ -42,10 +42,11 @@ class CartItemListView(APIView):
         responses={201: CartItemSerializer, **error_responses(400, 401, 404, 429)},
     )
     def post(self, request: Request, cart_id: int) -> Response:
-        cart = cart_of(user=request.user, cart_id=cart_id)
         serializer = AddItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = services.cart_add_item(cart=cart, **serializer.validated_data)
+        item = services.cart_add_item(
+            user=request.user, cart_id=cart_id, **serializer.validated_data
+        )
         return Response(CartItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -57,14 +58,14 @@ class CartItemDetailView(APIView):
         responses={200: CartItemSerializer, **error_responses(400, 401, 404, 429)},
     )
     def patch(self, request: Request, cart_id: int, item_id: int) -> Response:
-        cart = cart_of(user=request.user, cart_id=cart_id)
         serializer = SetQuantitySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = services.cart_set_quantity(cart=cart, item_id=item_id, **serializer.validated_data)
+        item = services.cart_set_quantity(
+            user=request.user, cart_id=cart_id, item_id=item_id, **serializer.validated_data
+        )
         return Response(CartItemSerializer(item).data)
 
     @extend_schema(responses={204: None, **error_responses(401, 404, 429)})
     def delete(self, request: Request, cart_id: int, item_id: int) -> Response:
-        cart = cart_of(user=request.user, cart_id=cart_id)
-        services.cart_remove_item(cart=cart, item_id=item_id)
+        services.cart_remove_item(user=request.user, cart_id=cart_id, item_id=item_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

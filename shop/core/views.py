@@ -1,5 +1,6 @@
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -40,10 +41,30 @@ class HealthView(APIView):
         return Response({"status": "ok", "database": "ok"})
 
 
+# Django's own error pages, for what it answers before (or without) DRF: a Host not
+# in ALLOWED_HOSTS, a body over DATA_UPLOAD_MAX_MEMORY_SIZE, an unknown URL, a crash.
+# Its defaults are HTML; the contract says every error is {"detail", "code"}.
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return error(
+            "The request body is larger than this server accepts.", "request_too_large", 413
+        )
+    return error("Bad request.", "bad_request", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return error("You do not have permission to perform this action.", "permission_denied", 403)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    """JSON 404 for URLs no view matches (Django's default page is HTML)."""
-    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return error("Not found.", "not_found", 404)
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"detail": "Internal server error.", "code": "server_error"}, status=500)
+    return error("Internal server error.", "server_error", 500)
+
+
+def error(detail: str, code: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status)

@@ -1,4 +1,4 @@
-"""Writes to the catalogue. Each runs in one transaction."""
+"""Writes to the catalogue. Each is one statement or one transaction."""
 
 from decimal import Decimal
 
@@ -6,6 +6,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, When
 
 from shop.core.errors import StillReferenced
+from shop.core.rows import update_or_not_found
 from shop.products.models import SKU, Product
 
 
@@ -17,12 +18,9 @@ def product_create(*, name: str, description: str = "", skus: list[dict]) -> Pro
     return product
 
 
-@transaction.atomic
 def product_update(*, product: Product, **changes) -> Product:
-    """Rename, describe, archive or restore (``is_active``)."""
-    for field, value in changes.items():
-        setattr(product, field, value)
-    product.save(update_fields=list(changes))
+    """Rename, describe, archive or restore (``is_active``); 404 if purged meanwhile."""
+    update_or_not_found(product, **changes)
     return product
 
 
@@ -74,14 +72,12 @@ def still_referenced(product_id: int) -> StillReferenced | None:
     return None
 
 
-@transaction.atomic
 def sku_update(*, sku: SKU, price: Decimal | None = None, stock: int | None = None) -> SKU:
+    """Set the price or stock; 404 if its product was purged meanwhile."""
     changes = {
         field: value for field, value in [("price", price), ("stock", stock)] if value is not None
     }
-    for field, value in changes.items():
-        setattr(sku, field, value)
-    sku.save(update_fields=list(changes))
+    update_or_not_found(sku, **changes)
     return sku
 
 

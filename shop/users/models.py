@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -5,7 +8,37 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
-class UserManager(BaseUserManager["User"]):
+class UserQuerySet(models.QuerySet["User"]):
+    def with_email(self, email: str) -> "UserQuerySet":
+        """Accounts for ``email`` whatever its letter case (at most one: see ``User.Meta``).
+
+        Normalising first lowercases the domain, so international domains match on
+        SQLite too, whose LIKE folds case for ASCII letters only.
+        """
+        return self.filter(email__iexact=BaseUserManager.normalize_email(email))
+
+    def awaiting_verification(self) -> "UserQuerySet":
+        """Never verified nor activated, and still within their time to verify."""
+        return self.unverified().filter(date_joined__gte=verification_cutoff())
+
+    def unverified_expired(self) -> "UserQuerySet":
+        """Never verified nor activated, and registered longer ago than a link lives.
+
+        Such an account no longer holds its address: anyone may register it again,
+        and ``manage.py purge_unverified`` deletes it. Resending a link does not
+        extend it, so nobody can squat an address by resending forever.
+        """
+        return self.unverified().filter(date_joined__lt=verification_cutoff())
+
+    def unverified(self) -> "UserQuerySet":
+        return self.filter(is_active=False, email_verified_at__isnull=True)
+
+
+def verification_cutoff():
+    return timezone.now() - timedelta(seconds=settings.EMAIL_VERIFICATION_TIMEOUT)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
@@ -28,14 +61,8 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra_fields)
 
     def find_by_email(self, email: str) -> "User | None":
-        """The account for ``email``, whatever its letter case.
-
-        "Ann@Example.com" and "ann@example.com" are one person, and the database
-        allows only one of them (see ``User.Meta``). Normalising first lowercases
-        the domain, so international domains match on SQLite too, whose LIKE
-        folds case for ASCII letters only.
-        """
-        return self.filter(email__iexact=self.normalize_email(email)).first()
+        """The account for ``email``: "Ann@Example.com" and "ann@example.com" are one person."""
+        return self.with_email(email).first()
 
     def get_by_natural_key(self, username: str) -> "User":
         user = self.find_by_email(username)
@@ -54,6 +81,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # stays used even if staff later deactivate the account (is_active goes back
     # to False, and a token hashing only is_active would come back to life).
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # When the last verification email went out: at most one per address per
+    # EMAIL_VERIFICATION_RESEND_INTERVAL, however often someone asks.
+    verification_sent_at = models.DateTimeField(null=True, blank=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 

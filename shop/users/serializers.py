@@ -1,10 +1,14 @@
 from django.contrib.auth import password_validation
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.serializers import PasswordField, TokenObtainPairSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from shop.users.models import User
 from shop.users.services import user_authenticate
@@ -19,7 +23,11 @@ class RegisterSerializer(serializers.Serializer):
         # ModelSerializer cannot derive a validator from the Lower("email") constraint:
         # without this check a different-case duplicate reaches the database as an
         # IntegrityError instead of a 400.
-        if User.objects.find_by_email(email) is not None:
+        # An unverified account past its time to verify no longer holds the address.
+        holders = User.objects.with_email(email).exclude(
+            pk__in=User.objects.unverified_expired().values("pk")
+        )
+        if holders.exists():
             raise serializers.ValidationError("A user with this email already exists.")
         return email
 
@@ -49,16 +57,10 @@ class MeSerializer(serializers.Serializer):
 
 
 class TokenPairSerializer(serializers.Serializer):
-    """What ``POST /api/auth/token/`` answers; for the schema."""
+    """What ``POST /api/auth/token/`` and ``/token/refresh/`` answer; for the schema."""
 
     access = serializers.CharField()
     refresh = serializers.CharField()
-
-
-class AccessTokenSerializer(serializers.Serializer):
-    """What ``POST /api/auth/token/refresh/`` answers (no rotation: no new refresh token)."""
-
-    access = serializers.CharField()
 
 
 class ActiveUserTokenObtainPairSerializer(TokenObtainPairSerializer):
@@ -67,6 +69,12 @@ class ActiveUserTokenObtainPairSerializer(TokenObtainPairSerializer):
     The password is checked before ``is_active`` (see ``user_authenticate``), so
     an unverified account is told so, and only by someone who knows its password.
     """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # simplejwt's password field trims spaces; registration keeps them, as Django's
+        # own forms do: trimmed here, "  my passphrase  " could never log in.
+        self.fields["password"] = PasswordField(trim_whitespace=False)
 
     def validate(self, attrs: dict) -> dict:
         user = user_authenticate(email=attrs["email"], password=attrs["password"])
@@ -82,17 +90,47 @@ class ActiveUserTokenObtainPairSerializer(TokenObtainPairSerializer):
         return token
 
 
-class ActiveUserTokenRefreshSerializer(TokenRefreshSerializer):
-    """simplejwt's refresh, with a deleted user answered 401 rather than a 500.
+class RotatingTokenRefreshSerializer(serializers.Serializer):
+    """Refresh, once per refresh token: the one sent is revoked, a new pair comes back.
 
-    simplejwt 5.5.1 looks the user up with ``.get()`` and lets ``DoesNotExist``
-    escape (jazzband/djangorestframework-simplejwt#860).
+    Besides what simplejwt checks (signature, expiry, type, blacklist), a refresh
+    token stops working when its user was deactivated or deleted (simplejwt 5.5.1
+    answers a deleted user with a 500: jazzband/djangorestframework-simplejwt#860)
+    or changed their password. ``CHECK_REVOKE_TOKEN`` covers that last one for
+    access tokens only; simplejwt's refresh never looks at the claim.
     """
 
+    refresh = serializers.CharField()
+    token_class = RefreshToken
+
+    default_error_messages = {
+        "no_active_account": "No active account found for the given token.",
+        "password_changed": "The user's password has been changed.",
+    }
+
+    @transaction.atomic
     def validate(self, attrs: dict) -> dict:
-        try:
-            return super().validate(attrs)
-        except ObjectDoesNotExist as exc:
-            raise AuthenticationFailed(
-                self.error_messages["no_active_account"], "no_active_account"
-            ) from exc
+        refresh = self.token_class(attrs["refresh"])  # signature, expiry, type, blacklist
+        # Two requests with one token must not both pass: hold its row, then look again,
+        # in a new statement (one started before the other's commit would not see it).
+        # A token we never recorded (issued elsewhere, or before revocation existed) is
+        # not one of ours.
+        outstanding = (
+            OutstandingToken.objects.select_for_update()
+            .filter(jti=refresh[jwt_settings.JTI_CLAIM])
+            .first()
+        )
+        if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+            raise TokenError("Token is blacklisted")
+        user = User.objects.filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM)).first()
+        if user is None or not user.is_active:
+            self.fail_401("no_active_account")
+        if refresh.get(jwt_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
+            self.fail_401("password_changed")
+        BlacklistedToken.objects.create(token=outstanding)
+        # A new pair from the user as they are now: claims follow a change of is_staff.
+        rotated = ActiveUserTokenObtainPairSerializer.get_token(user)
+        return {"access": str(rotated.access_token), "refresh": str(rotated)}
+
+    def fail_401(self, code: str) -> None:
+        raise AuthenticationFailed(self.error_messages[code], code)

@@ -1,7 +1,11 @@
 """Identity use cases. Each runs in one transaction; emails go out after commit."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -15,17 +19,38 @@ from shop.users.tokens import email_verification_token
 
 @transaction.atomic
 def user_register(*, email: str, password: str) -> User:
-    """Create an inactive account and send its verification email once committed."""
-    user = User.objects.create_user(email=email, password=password)
+    """Create an inactive account and send its verification email once committed.
+
+    An unverified account whose time to verify has run out no longer holds the
+    address: it is replaced, so nobody can squat an address they cannot read.
+    """
+    User.objects.with_email(email).unverified_expired().delete()
+    user = User.objects.create_user(
+        email=email, password=password, verification_sent_at=timezone.now()
+    )
     after_commit(send_verification_email, user_id=user.pk)
     return user
 
 
 @transaction.atomic
 def user_resend_verification(*, email: str) -> None:
-    """Send a fresh link to an unverified account; say nothing either way."""
+    """Send a fresh link to an unverified account, at most one per interval; say nothing.
+
+    The interval is claimed by one conditional UPDATE: of many requests at once,
+    only the first changes the row, and only it sends.
+    """
     user = User.objects.find_by_email(email)
-    if user is not None and user.email_verified_at is None:
+    if user is None:
+        return
+    now = timezone.now()
+    quiet_since = now - timedelta(seconds=settings.EMAIL_VERIFICATION_RESEND_INTERVAL)
+    claimed = (
+        User.objects.awaiting_verification()
+        .filter(pk=user.pk)
+        .filter(Q(verification_sent_at__isnull=True) | Q(verification_sent_at__lte=quiet_since))
+        .update(verification_sent_at=now)
+    )
+    if claimed:
         after_commit(send_verification_email, user_id=user.pk)
 
 

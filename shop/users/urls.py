@@ -9,6 +9,7 @@ urlpatterns = [
         "resend-verification/", views.ResendVerificationView.as_view(), name="resend-verification"
     ),
     path("token/", views.TokenObtainView.as_view(), name="token-obtain"),
-    path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
+    path("token/refresh/", views.RotatingTokenRefreshView.as_view(), name="token-refresh"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
 ]

@@ -5,17 +5,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from rest_framework_simplejwt.views import (
+    TokenBlacklistView,
+    TokenObtainPairView,
+    TokenRefreshView,
+)
 
 from shop.core.serializers import error_responses
 from shop.users import services
 from shop.users.serializers import (
-    AccessTokenSerializer,
     ActiveUserTokenObtainPairSerializer,
-    ActiveUserTokenRefreshSerializer,
     MeSerializer,
     RegisterSerializer,
     ResendVerificationSerializer,
+    RotatingTokenRefreshSerializer,
     TokenPairSerializer,
     VerifyEmailSerializer,
 )
@@ -104,21 +107,38 @@ class TokenObtainView(LoginThrottled, TokenObtainPairView):
 @extend_schema_view(
     post=extend_schema(
         responses={
-            200: AccessTokenSerializer,
+            200: TokenPairSerializer,
             **error_responses(
                 400,
                 429,
                 described={
-                    401: "Invalid or expired refresh token, or the user was deactivated or deleted."
+                    401: "Invalid, expired, already used or revoked refresh token; or the user "
+                    "was deactivated, deleted, or changed their password since."
                 },
             ),
         }
     )
 )
-class TokenRefreshView(TokenRefreshView):
+class RotatingTokenRefreshView(TokenRefreshView):
     # Not the login scope: clients refresh every few minutes, and behind one NAT
     # they would spend everyone's login budget. Refresh gets the default throttles.
-    serializer_class = ActiveUserTokenRefreshSerializer
+    serializer_class = RotatingTokenRefreshSerializer
+
+
+class LogoutView(TokenBlacklistView):
+    """Revoke a refresh token. The access tokens made from it live out their 15 minutes."""
+
+    @extend_schema(
+        responses={
+            205: OpenApiResponse(description="Logged out: the refresh token stops working."),
+            **error_responses(
+                400, 429, described={401: "Invalid, expired or already revoked refresh token."}
+            ),
+        }
+    )
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        super().post(request, *args, **kwargs)  # TokenError becomes a 401 there
+        return Response(status=status.HTTP_205_RESET_CONTENT)
 
 
 class MeView(APIView):

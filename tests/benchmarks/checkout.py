@@ -78,9 +78,9 @@ def main(parts: list[str]) -> int:
     os.environ.update(
         DATABASE_URL=server.url,
         DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="bench-only-" + "x" * 50,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
+        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
         DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
         THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
         THROTTLE_RATE_ANON="100000000/min",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",

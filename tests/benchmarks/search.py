@@ -68,7 +68,8 @@ def run_child(database: str) -> list[dict]:
     env = {
         **os.environ,
         "THROTTLE_RATE_ANON": "100000000/min",  # measuring search, not the throttle
-        "DJANGO_SECRET_KEY": "bench-only",
+        "DJANGO_SECRET_KEY": "local-runs-only-secret-key-never-in-production-0123456789",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
         "DJANGO_ALLOWED_HOSTS": "testserver",  # APIClient's host name
     }
     server = None

@@ -34,7 +34,8 @@ def main(duration: float = DURATION, clients: int = CLIENTS) -> int:
     os.environ.update(
         DATABASE_URL=server.url,
         DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="soak-only-secret-key-long-enough-for-hs256",
+        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
+        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         THROTTLE_RATE_USER="100000000/min",  # soaking the shop, not its throttle
         THROTTLE_RATE_ANON="100000000/min",

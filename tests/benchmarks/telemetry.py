@@ -29,7 +29,8 @@ def main() -> int:
     env = {
         **os.environ,
         "DATABASE_URL": server.url,
-        "DJANGO_SECRET_KEY": "bench-only",
+        "DJANGO_SECRET_KEY": "local-runs-only-secret-key-never-in-production-0123456789",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
         "THROTTLE_RATE_ANON": "100000000/min",
         "DJANGO_SETTINGS_MODULE": "shop.settings",
     }

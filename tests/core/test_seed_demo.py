@@ -9,6 +9,11 @@ from shop.users.models import User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _debug_on(settings):
+    settings.DEBUG = True  # a local demo; production is refused (tests/security)
+
+
 def seed() -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)

@@ -5,17 +5,12 @@ Settings are read once per process, so the environment is checked in fresh
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from shop.settings import cache_from_url, database_from_url
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import ROOT, run_python
 
 PRINT_SETTINGS = """
 import json
@@ -29,27 +24,6 @@ print(json.dumps({
     "CACHE": settings.CACHES["default"],
 }))
 """
-
-
-def run_python(code: str, **env: str | None) -> subprocess.CompletedProcess:
-    """Run ``code`` at the repository root with the shop's settings and ``env`` applied.
-
-    A ``None`` value removes the variable.
-    """
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings"}
-    for name, value in env.items():
-        if value is None:
-            environment.pop(name, None)
-        else:
-            environment[name] = value
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +62,7 @@ def test_defaults_are_the_ones_api_md_lists():
         "user": "1000/min",
         "login": "1000/day",
     }
-    assert defaults["DATABASE"]["NAME"] == str(REPO_ROOT / "db.sqlite3")
+    assert defaults["DATABASE"]["NAME"] == str(ROOT / "db.sqlite3")
     assert (defaults["DATABASE"]["CONN_MAX_AGE"], defaults["DATABASE"]["CONN_HEALTH_CHECKS"]) == (
         600,
         True,

@@ -57,7 +57,8 @@ def main(extra: list[str]) -> int:
     os.environ.update(
         DATABASE_URL=server.url,
         DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="fuzz-only-" + "x" * 40,  # 32+ bytes: PyJWT warns below
+        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
+        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         # Fuzzing bad input, not the throttle: thousands of requests from one address.
         THROTTLE_RATE_ANON="100000000/min",
@@ -72,9 +73,11 @@ def main(extra: list[str]) -> int:
 
         django.setup()
         from django.core.management import call_command
+        from django.test.utils import override_settings
 
         call_command("migrate", verbosity=0)
-        call_command("seed_demo", stdout=StringIO())
+        with override_settings(DEBUG=True):  # seed_demo refuses production; this is a throwaway
+            call_command("seed_demo", stdout=StringIO())
         configs = {}
         for role, email in ROLES.items():
             token, ids = seed_role(email, staff=role == "staff")
@@ -126,7 +129,7 @@ def seed_role(email: str, *, staff: bool) -> tuple[str, dict[str, list[int]]]:
     for n in range(CARTS):
         cart = cart_create(user=user)
         for sku_id in skus[n : n + 2]:
-            cart_add_item(cart=cart, sku_id=sku_id, quantity=1)
+            cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku_id, quantity=1)
         carts.append(cart)
     order = create_order_from_cart(user=user, cart_id=carts[0].pk).order
     ids = {

@@ -60,6 +60,8 @@ MATRIX = [
     ("POST",   "/api/auth/resend-verification/",              202, 202, 202, 202, 202, 202),
     ("POST",   "/api/auth/token/",                            401, 401, 200, 200, 200, 401),
     ("POST",   "/api/auth/token/refresh/",                    400, 401, 200, 200, 200, 401),
+    # logout only ever takes rights away: whoever holds a refresh token may revoke it
+    ("POST",   "/api/auth/logout/",                           400, 205, 205, 205, 205, 205),
     ("GET",    "/api/auth/me/",                               401, 401, 200, 200, 200, 401),
     # catalogue: anyone reads active products; staff write and see archived ones
     ("GET",    "/api/products/",                              200, 401, 200, 200, 200, 401),
@@ -148,6 +150,7 @@ class World:
                 "password": DEFAULT_PASSWORD,
             },
             ("POST", "/api/auth/token/refresh/"): {"refresh": self.refresh_tokens.get(role, "")},
+            ("POST", "/api/auth/logout/"): {"refresh": self.refresh_tokens.get(role, "")},
             ("POST", "/api/products/"): {
                 "name": "New product",
                 "description": "",

@@ -14,8 +14,11 @@ def test_me_reads_the_user_once(client_for, user, django_assert_num_queries):
         assert client.get("/api/auth/me/").status_code == 200
 
 
-def test_login_reads_the_user_once(api_client, user, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_login_reads_the_user_once_and_records_the_refresh_token(
+    api_client, user, django_assert_num_queries
+):
+    # The INSERT records the refresh token's id, so that it can be revoked.
+    with django_assert_num_queries(2):
         response = api_client.post(
             "/api/auth/token/", {"email": user.email, "password": DEFAULT_PASSWORD}
         )
@@ -24,11 +27,26 @@ def test_login_reads_the_user_once(api_client, user, django_assert_num_queries):
 
 
 def test_register_checks_the_address_then_inserts(api_client, django_assert_num_queries):
-    # SAVEPOINT and RELEASE around the insert are the service's transaction.atomic,
-    # nested in the test's own transaction.
-    with django_assert_num_queries(4):
+    # The address check; SAVEPOINT (the service's transaction.atomic, nested in the
+    # test's own); a look for an expired unverified account to replace; the insert;
+    # RELEASE.
+    with django_assert_num_queries(5):
         response = api_client.post(
             "/api/auth/register/", {"email": "new@example.com", "password": "a-long-enough-pass-42"}
         )
 
     assert response.status_code == 201
+
+
+def test_refresh_locks_the_token_revokes_it_and_records_the_new_one(
+    api_client, user, django_assert_num_queries
+):
+    from shop.users.serializers import ActiveUserTokenObtainPairSerializer
+
+    refresh = str(ActiveUserTokenObtainPairSerializer.get_token(user))
+    # SAVEPOINT, blacklist check, lock the token's row, blacklist check under the lock,
+    # read the user, revoke, record the new token, RELEASE.
+    with django_assert_num_queries(8):
+        response = api_client.post("/api/auth/token/refresh/", {"refresh": refresh})
+
+    assert response.status_code == 200

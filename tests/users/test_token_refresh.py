@@ -18,11 +18,14 @@ def refresh(client, token: str):
     return client.post(REFRESH_URL, {"refresh": token}, format="json")
 
 
-def test_refresh_answers_200_with_a_new_access_token(api_client, user):
-    response = refresh(api_client, refresh_token_for(user))
+def test_refresh_answers_200_with_a_new_pair_of_tokens(api_client, user):
+    sent = refresh_token_for(user)
+
+    response = refresh(api_client, sent)
 
     assert response.status_code == 200
-    assert set(response.json()) == {"access"}
+    assert set(response.json()) == {"access", "refresh"}
+    assert response.json()["refresh"] != sent
 
 
 def test_the_refreshed_access_token_keeps_the_email_and_is_staff_claims(api_client, staff_user):
