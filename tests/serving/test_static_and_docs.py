@@ -118,7 +118,7 @@ def only_from(shop: str, urls: list[str]) -> list[str]:
     return [url for url in urls if not url.startswith(shop + "/")]
 
 
-def test_swagger_ui_renders_every_operation_with_no_internet(shop, page):
+def test_swagger_ui_renders_every_operation_with_no_internet(page, shop):
     schema = get(shop, "/api/schema/?format=json").json()
     operations = sorted(
         f"{method.upper()} {path}"
@@ -143,7 +143,7 @@ def test_swagger_ui_renders_every_operation_with_no_internet(shop, page):
     assert page.failed == []
 
 
-def test_the_admin_login_page_is_styled(shop, page):
+def test_the_admin_login_page_is_styled(page, shop):
     page.goto(f"{shop}/admin/login/")
     page.wait_for_load_state("load")
 
