@@ -1,8 +1,10 @@
 """Every way to run the shop: ``nox -l`` lists them.
 
-    nox -s walkthrough        the ten patterns in order, red then green
-    nox -s pattern -- 03      one pattern in full: its real failure, then the fix
-    nox -s practice -- 08     fix pattern 08's naive code yourself, until its tests pass
+    nox -s walkthrough        the ten patterns in order: naive, the article's advice, the shop
+    nox -s pattern -- 03      one pattern in full: its real failures, then the fix
+                              (-- 03 --update-readme rewrites its README's output block)
+    nox -s readmes            every pattern README's output block against a fresh run
+    nox -s practice -- 08     fix pattern 08's naive code yourself (--from article: its advice)
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
     nox -s lint               ruff, import contracts, Django checks, missing migrations
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
@@ -88,14 +90,14 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def walkthrough(session: nox.Session) -> None:
-    """The ten patterns in order: the naive variant's real failure, then the shop passing."""
+    """The ten patterns in order: the naive variant, the article's advice, then the shop."""
     install(session)
     session.run("python", "-m", "patterns.walkthrough", *session.posargs)
 
 
 @nox.session
 def pattern(session: nox.Session) -> None:
-    """One pattern in full: ``nox -s pattern -- 03``."""
+    """One pattern in full: ``nox -s pattern -- 03`` (``--update-readme`` rewrites its output block)."""
     if not session.posargs:
         session.error("Which pattern? For example: nox -s pattern -- 03")
     install(session)
@@ -103,8 +105,15 @@ def pattern(session: nox.Session) -> None:
 
 
 @nox.session
+def readmes(session: nox.Session) -> None:
+    """Each pattern README's "what goes wrong" block against a fresh run (``-- --update`` rewrites)."""
+    install(session)
+    session.run("python", "-m", "patterns.walkthrough", "readmes", *session.posargs)
+
+
+@nox.session
 def practice(session: nox.Session) -> None:
-    """The kata proper: ``nox -s practice -- 08`` (``--hint``, ``--reset``); no argument: progress."""
+    """The kata proper: ``nox -s practice -- 08`` (``--from article``, ``--hint``, ``--reset``)."""
     install(session)
     session.run("python", "-m", "patterns.practice", *session.posargs, success_codes=[0, 1])
 

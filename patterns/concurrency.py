@@ -1,11 +1,19 @@
 """Forcing the bad interleaving, so a concurrency test gives one verdict every run.
 
-``Rendezvous`` holds every thread that reaches a point (say, just before the
-order INSERT) until each of the others has either reached it too or is blocked
-on a database lock. Code without locks lets them all arrive: everyone has read
-the stock before anyone writes, which is exactly the race. Code with the right
-locks lets one in while the rest wait on its lock: the rendezvous sees them
-waiting and lets it go at once. No sleeps, no luck.
+``Rendezvous`` holds every thread of a run at one point (say, just before the
+order INSERT) until each of the others has either reached it too, finished, or
+is blocked on a database lock. Code without locks lets them all arrive: everyone
+has read the stock before anyone writes, which is exactly the race. Code with
+the right locks lets one in while the rest wait on its lock: the rendezvous sees
+them waiting and lets it go at once. No sleeps, no luck.
+
+    rendezvous = Rendezvous(10).at_signal(pre_save, sender=Order)
+    results = run_concurrently(calls, rendezvous)
+
+Only the run's own connections count as lock waiters (their backend pids are
+enlisted when the threads start), so another test's or another tool's session
+waiting on a lock never releases it early. Each rendezvous connects its own
+receiver and disconnects it when the run ends, so a test can use several.
 """
 
 import threading
@@ -14,6 +22,8 @@ from collections.abc import Callable
 
 import psycopg
 from django.db import connection, connections
+
+from patterns.kata import require
 
 GIVE_UP_AFTER = 20.0  # seconds: a stuck rendezvous is a harness bug, not a verdict
 
@@ -24,10 +34,70 @@ class Rendezvous:
         self.arrived = 0
         self.finished = 0
         self.released = False
+        self.pids: set[int] = set()
         self.condition = threading.Condition()
+        self.connectors: list[Callable[[], Callable[[], None]]] = []
+        self.statement: tuple[str, ...] = ()
+        self.monitor: psycopg.Connection | None = None
+
+    # --- Where the threads meet -------------------------------------------------------
+
+    def at_signal(self, signal, sender) -> "Rendezvous":
+        """Hold each thread when ``signal`` is sent for ``sender`` (``pre_save`` of ``Order``)."""
+
+        def connect() -> Callable[[], None]:
+            # No dispatch_uid: the receiver is this rendezvous' own bound method, so
+            # a second rendezvous in the same test connects a receiver of its own.
+            signal.connect(self.arrive, sender=sender, weak=False)
+            return lambda: signal.disconnect(self.arrive, sender=sender)
+
+        self.connectors.append(connect)
+        return self
+
+    def after_first_statement(self, *fragments: str) -> "Rendezvous":
+        """Hold each thread once, right after its first SQL statement containing every fragment.
+
+        ``after_first_statement("FOR UPDATE", '"products_sku"')``: between a thread's
+        first SKU lock and whatever it locks next.
+        """
+        self.statement = fragments
+        return self
+
+    # --- Used by run_concurrently ----------------------------------------------------------
+
+    def __enter__(self) -> "Rendezvous":
         params = connections["default"].get_connection_params()
         # Its own autocommit connection: inside a transaction pg_stat_activity is a snapshot.
         self.monitor = psycopg.connect(**params, autocommit=True)
+        self.disconnectors = [connect() for connect in self.connectors]
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for disconnect in self.disconnectors:
+            disconnect()
+        if self.monitor is not None:
+            self.monitor.close()
+
+    def enlist(self, pid: int) -> None:
+        """Count the connection with backend ``pid`` as one of the run's."""
+        with self.condition:
+            self.pids.add(pid)
+
+    def statement_hook(self):
+        """A Django execute wrapper (one per thread) that arrives after the first matching statement."""
+        arrived = False
+
+        def arrive_after_first(execute, sql, params, many, context):
+            nonlocal arrived
+            result = execute(sql, params, many, context)
+            if not arrived and all(fragment in sql for fragment in self.statement):
+                arrived = True
+                self.arrive()
+            return result
+
+        return arrive_after_first
+
+    # --- The rendezvous itself --------------------------------------------------------------
 
     def arrive(self, **_signal_kwargs) -> None:
         with self.condition:
@@ -48,27 +118,40 @@ class Rendezvous:
             self.condition.notify_all()
 
     def waiting_on_locks(self) -> int:
+        """How many of the run's own connections are blocked on a lock right now."""
+        if not self.pids:
+            return 0
         row = self.monitor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s) AND wait_event_type = 'Lock'",
+            [list(self.pids)],
         ).fetchone()
         return row[0]
-
-    def close(self) -> None:
-        self.monitor.close()
 
 
 def run_concurrently(
     calls: list[Callable[[], object]], rendezvous: Rendezvous | None = None
 ) -> list:
-    """Run each call in its own thread (its own connection), started together; their results."""
+    """Run each call in its own thread (its own connection), started together; their results.
+
+    A call that raises gives its exception as its result, for the test to judge;
+    a harness failure in a thread (``pytest.fail``, a stuck rendezvous) fails the
+    test. With a rendezvous, at least one thread must have reached it: otherwise
+    the interleaving was never forced, and no verdict can be trusted.
+    """
     results: list = [None] * len(calls)
     start = threading.Barrier(len(calls))
 
     def run(index: int, call: Callable[[], object]) -> None:
         try:
+            if rendezvous:
+                connection.ensure_connection()
+                rendezvous.enlist(connection.connection.info.backend_pid)
             start.wait()
-            results[index] = call()
+            if rendezvous and rendezvous.statement:
+                with connection.execute_wrapper(rendezvous.statement_hook()):
+                    results[index] = call()
+            else:
+                results[index] = call()
         except BaseException as exc:  # the test reports it, the thread must not swallow it
             results[index] = exc
         finally:
@@ -77,10 +160,23 @@ def run_concurrently(
             connection.close()
 
     threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    if rendezvous:
+        rendezvous.__enter__()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        if rendezvous:
+            rendezvous.__exit__(None, None, None)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, Exception):
+            raise result  # pytest.fail and its kind: the harness, not the code under test
+        if isinstance(result, RuntimeError) and str(result).startswith("rendezvous:"):
+            raise result
+    if rendezvous:
+        require(rendezvous.arrived, "no thread reached the rendezvous: the race was not forced")
     return results
 
 

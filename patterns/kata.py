@@ -1,58 +1,127 @@
-"""The red-green mechanism every pattern's tests use.
+"""The kata's mechanism: each pattern test runs the same assertions against every variant.
 
-A pattern test runs the same assertions twice: against the naive variant,
-which must fail with an ``AssertionError`` (a strict xfail, so a naive variant
-that starts passing turns CI red, and so does one that fails for another
-reason, such as an import or database error), and against the shop, which
-must pass.
+A pattern has three variants with one interface:
 
-    red_green = RedGreen(naive=NAIVE, shop=SHOP)
+- ``naive``: the code a capable engineer writes first;
+- ``article``: the article's own advice, followed exactly as it stands;
+- ``shop``: the shop's implementation, which must pass.
 
-    @red_green(why="the naive login issues tokens to unverified accounts")
-    def test_unverified_account_gets_no_token(variant): ...
+Each test says, for every variant but the shop, what it expects of it:
+``Holds("why")``, the variant passes; or ``Fails("why")``, a strict xfail that
+only an ``AssertionError`` satisfies. A variant expected to fail that starts
+passing turns CI red, and so does one that fails for any other reason (an
+import error, a database error, a crash, a harness precondition).
+
+    kata = Kata(naive=NAIVE, article=ARTICLE, shop=SHOP)
+
+    @kata(
+        naive=Fails("RefreshToken.for_user() mints tokens without looking at is_active"),
+        article=Holds("authenticate() refuses inactive accounts"),
+    )
+    def test_an_unverified_account_gets_no_token(variant): ...
+
+Two rules keep a red honest, because a strict xfail counts *any* AssertionError
+as the lesson:
+
+- a harness precondition (the forced interleaving happened, the crash was
+  injected) is ``require(...)``, which fails the test outright;
+- a request is sent with ``patterns.crashes.CheckedClient``, which fails the test
+  outright when handling it raised something the test did not name, so a 500,
+  or a crash an exception handler dressed up as a 409 or a 503, is never taken
+  for the lesson.
 """
 
 import importlib.util
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+ROLES = (
+    "naive",
+    "article",
+    "shop",
+)  # each has a pytest marker; any other variant is a counterexample
 
-class RedGreen:
-    def __init__(self, *, naive: Any, shop: Any) -> None:
-        self.naive = naive
-        self.shop = shop
 
-    def __call__(self, *, why: str):
-        return pytest.mark.parametrize(
-            "variant",
-            [
-                pytest.param(
-                    self.naive,
-                    id="naive",
-                    marks=[
-                        pytest.mark.naive,
-                        pytest.mark.xfail(strict=True, raises=AssertionError, reason=why),
-                    ],
-                ),
-                pytest.param(self.shop, id="shop", marks=[pytest.mark.shop]),
-            ],
-        )
+@dataclass(frozen=True)
+class Holds:
+    """This variant passes the test."""
+
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Fails:
+    """This variant fails the test with an AssertionError, for the reason given."""
+
+    why: str
+
+
+class Kata:
+    """The variants of one pattern; calling it parametrizes a test over all of them.
+
+    Variants run in the order given; ``shop`` must be one of them and always
+    passes. A variant named other than naive or article is a counterexample: code
+    written only to show what one rule prevents (pattern 08's line-by-line locks).
+    """
+
+    def __init__(self, **variants: Any) -> None:
+        if "shop" not in variants:
+            raise TypeError("a kata needs the shop's variant, which every test must pass")
+        self.variants = variants
+
+    def __call__(self, **expected: Holds | Fails):
+        judged = [name for name in self.variants if name != "shop"]
+        missing, unknown = set(judged) - set(expected), set(expected) - set(judged)
+        if missing or unknown or not all(isinstance(e, Holds | Fails) for e in expected.values()):
+            raise TypeError(
+                f"say Holds(...) or Fails(...) for each of {judged}: "
+                f"missing {sorted(missing)}, unknown {sorted(unknown)}"
+            )
+        params = []
+        for name, variant in self.variants.items():
+            role = name.replace("_", "-")
+            marks = [
+                getattr(pytest.mark, name) if name in ROLES else pytest.mark.counterexample(role)
+            ]
+            outcome = expected.get(name, Holds())
+            if isinstance(outcome, Fails):
+                marks.append(
+                    pytest.mark.xfail(strict=True, raises=AssertionError, reason=outcome.why)
+                )
+            params.append(pytest.param(variant, id=role, marks=marks))
+        return pytest.mark.parametrize("variant", params)
+
+
+def require(condition: object, precondition: str) -> None:
+    """A harness precondition: when it does not hold, the test fails, whatever it expected.
+
+    ``pytest.fail`` raises no AssertionError, so no strict xfail can take a harness
+    that did not do its job for the lesson.
+    """
+    if not condition:
+        pytest.fail(f"harness precondition not met: {precondition}", pytrace=False)
+
+
+def said(action: str, got: Any, expected: Any) -> str:
+    """An assertion message in plain words: "called X, got Y, expected Z"."""
+    return f"{action}, got {got}, expected {expected}"
 
 
 def practice_dir() -> Path:
-    """Where learners keep their copies of the naive code (ignored by git)."""
+    """Where learners keep their copies of a variant (ignored by git)."""
     return Path(
         os.environ.get("KATA_PRACTICE_DIR", Path(__file__).resolve().parent.parent / "practice")
     )
 
 
-def naive_path(test_file: str, name: str) -> Path:
-    """The naive variant's file or folder; in practice mode, the learner's copy of it."""
+def variant_path(test_file: str, name: str) -> Path:
+    """A variant's file or folder; in practice mode, the learner's copy of it if there is one."""
     folder = Path(test_file).resolve().parent
     if os.environ.get("KATA_PRACTICE"):
         copy = practice_dir() / folder.name / name
@@ -61,13 +130,13 @@ def naive_path(test_file: str, name: str) -> Path:
     return folder / name
 
 
-def load_naive(test_file: str, name: str = "naive") -> ModuleType:
-    """Import ``naive.py`` from the folder of ``test_file`` (or the learner's copy).
+def load_variant(test_file: str, name: str) -> ModuleType:
+    """Import ``<name>.py`` from the folder of ``test_file`` (or the learner's copy).
 
     Pattern folders start with a number, so they are not importable packages;
-    the naive module is loaded by path, once, under a unique name.
+    the module is loaded by path, once, under a unique name.
     """
-    path = naive_path(test_file, f"{name}.py")
+    path = variant_path(test_file, f"{name}.py")
     module_name = f"patterns.{Path(test_file).resolve().parent.name}.{name}"
     if module_name in sys.modules:
         return sys.modules[module_name]
@@ -78,9 +147,9 @@ def load_naive(test_file: str, name: str = "naive") -> ModuleType:
     return module
 
 
-def said(action: str, got: Any, expected: Any) -> str:
-    """An assertion message in plain words: "called X, got Y, expected Z"."""
-    return f"{action}, got {got}, expected {expected}"
+def load_naive(test_file: str) -> ModuleType:
+    """``load_variant(test_file, "naive")``, for the benchmarks that put it beside the shop."""
+    return load_variant(test_file, "naive")
 
 
 def mount(settings, urlpatterns: list) -> None:

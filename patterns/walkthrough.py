@@ -1,16 +1,26 @@
-"""The walkthrough: the ten patterns in order, each red (naive) then green (shop).
+"""The walkthrough: the ten patterns in order, each naive, then the article's advice, then the shop.
 
-    python -m patterns.walkthrough          # all ten, one progress line each
-    python -m patterns.walkthrough 03       # one pattern in full: the real red, then green
+    python -m patterns.walkthrough                  # all ten, three lines each
+    python -m patterns.walkthrough 03               # one pattern in full: the real failures, then green
+    python -m patterns.walkthrough 03 --update-readme   # ...and rewrite its README's output block
+    python -m patterns.walkthrough readmes          # check every README's block against a fresh run
+    python -m patterns.walkthrough readmes --update # rewrite every README's block
 
-Run through nox: ``nox -s walkthrough`` and ``nox -s pattern -- 03``.
-Exits non-zero if any naive variant passes, any naive variant fails for a
-reason other than an assertion, or any shop test fails.
+Run through nox: ``nox -s walkthrough``, ``nox -s pattern -- 03`` and ``nox -s readmes``.
+Exits non-zero if any variant does something else than its test says (a Fails
+that passes, a Holds that fails, a failure that is no AssertionError), any shop
+test fails, or (readmes) a README's block differs from what the run prints.
 """
 
+import difflib
+import json
+import os
+import re
 import subprocess
 import sys
+import tempfile
 import textwrap
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +40,9 @@ PATTERNS = [
     ("10", "10_on_commit", "Side effects after commit"),
 ]
 WIDTH = 100
+LESSONS = "naive or article or counterexample"  # pytest -m: every variant but the shop
+README_BEGIN = "<!-- kata:what-goes-wrong begin"
+README_END = "<!-- kata:what-goes-wrong end -->"
 
 
 @dataclass
@@ -39,9 +52,10 @@ class PatternRun:
     title: str
     expected: int = 0
     finished: int = 0
-    red: int = 0
+    reds: Counter = field(default_factory=Counter)  # role -> tests it failed, as expected
+    holds: Counter = field(default_factory=Counter)  # role -> tests it passed, as expected
     green: int = 0
-    first_red: str = ""
+    first_red: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -57,6 +71,14 @@ class PatternRun:
             if line.startswith("**Rule:**"):
                 return line.removeprefix("**Rule:**").strip()
         return "(the README states no **Rule:** line)"
+
+
+def role_of(report: pytest.TestReport) -> str:
+    """naive, article, counterexample or shop, from the markers patterns/kata.py sets."""
+    for role in ("naive", "article", "counterexample"):
+        if role in report.keywords:
+            return role
+    return "shop"
 
 
 class WalkthroughReporter:
@@ -99,27 +121,33 @@ class WalkthroughReporter:
             if run := self.run_of(item.nodeid):
                 run.expected += 1
         print(
-            f"Walking through {len(self.runs)} patterns: each naive variant must fail, then the shop must pass.\n"
+            f"Walking through {len(self.runs)} patterns: the naive variant, the article's advice "
+            "followed exactly, then the shop, against the same assertions.\n"
         )
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         run = self.run_of(report.nodeid)
         if run is None:
             return
-        naive = "naive" in report.keywords
+        role = role_of(report)
         if hasattr(report, "wasxfail") and report.skipped:
-            run.red += 1
-            run.first_red = run.first_red or first_assertion_message(report)
+            run.reds[role] += 1
+            run.first_red.setdefault(role, first_assertion_message(report))
         elif report.failed:
             what = (
-                "the naive variant passed (strict xfail)"
-                if naive and report.when == "call"
+                f"the {role} variant passed a test it should fail (strict xfail)"
+                if role != "shop"
+                and report.when == "call"
+                and "[XPASS(strict)]" in report.longreprtext
                 else "failed"
             )
             run.problems.append(f"{report.nodeid} {what}:\n{report.longreprtext[-1500:]}")
         elif report.when == "call" and report.passed:
-            run.green += 1
-        elif report.skipped and not naive:
+            if role == "shop":
+                run.green += 1
+            else:
+                run.holds[role] += 1
+        elif report.skipped and report.when in ("setup", "call"):
             run.problems.append(f"{report.nodeid} was skipped: {report.longrepr[-1]}")
         if report.when == "teardown":
             run.finished += 1
@@ -138,29 +166,48 @@ def first_assertion_message(report: pytest.TestReport) -> str:
     return message.removeprefix("AssertionError: ").split("\nassert ")[0].strip()
 
 
+def verdict(run: PatternRun, role: str) -> str:
+    """``red in 3 of 5: <first failure>`` or ``holds in all 5``."""
+    red, held = run.reds[role], run.holds[role]
+    if not red:
+        return f"holds in all {held}" if held else "MISSING: no test runs it"
+    held_too = f", holds in {held}" if held else ""
+    return f"red in {red} of {red + held}{held_too}: {shorten(run.first_red[role])}"
+
+
 def print_run(run: PatternRun) -> None:
     head = f"[{run.number}/{len(PATTERNS)}] {run.title}"
     if not run.built:
         print(f"{head} {'.' * max(3, 60 - len(head))} coming\n")
         return
     print(head)
-    print(wrapped("rule ", run.rule))
-    if run.red:
-        print(wrapped("red  ", f"naive: {shorten(run.first_red)}"))
-    else:
-        print(wrapped("red  ", "MISSING: no naive variant failed"))
+    print(wrapped("rule   ", run.rule))
+    print(wrapped("naive  ", verdict(run, "naive")))
+    print(wrapped("article", verdict(run, "article")))
+    counterexamples = run.reds["counterexample"]
+    reds = sum(run.reds.values())
+    also = (
+        " (one a counterexample's)"
+        if counterexamples == 1
+        else f" ({counterexamples} counterexamples')"
+        if counterexamples
+        else ""
+    )
     print(
         wrapped(
-            "green",
-            f"shop: {run.green} passed; {run.red} naive check{'s' * (run.red != 1)} went red → green",
+            "shop   ",
+            f"green: {run.green} passed; the {reds} red check{'s' * (reds != 1)} above{also} "
+            f"{'are' if reds != 1 else 'is'} green here",
         )
     )
+    if not run.reds["naive"]:
+        run.problems.append("no naive variant failed")
     for problem in run.problems:
         print(textwrap.indent(f"PROBLEM: {problem}", "        "))
     print()
 
 
-def shorten(message: str, limit: int = 400) -> str:
+def shorten(message: str, limit: int = 300) -> str:
     message = " ".join(message.split())
     return message if len(message) <= limit else message[: limit - 1] + "…"
 
@@ -174,47 +221,202 @@ def wrapped(label: str, text: str) -> str:
 def walk(pytest_args: list[str]) -> int:
     runs = [PatternRun(number, folder, title) for number, folder, title in PATTERNS]
     reporter = WalkthroughReporter(runs)
-    exit_code = pytest.main(["patterns", "-p", "no:randomly", *pytest_args], plugins=[reporter])
+    folders = [f"patterns/{run.folder}" for run in runs if (HERE / run.folder).exists()]
+    exit_code = pytest.main([*folders, "-p", "no:randomly", *pytest_args], plugins=[reporter])
     built = [run for run in runs if run.built]
-    went_red_green = [run for run in built if run.red and run.green and not run.problems]
-    problems = sum(len(run.problems) for run in runs) + sum(1 for run in built if not run.red)
+    clean = [run for run in built if run.reds["naive"] and run.green and not run.problems]
+    problems = sum(len(run.problems) for run in runs)
+    article_holds = [run.number for run in built if not run.reds["article"]]
     print(
-        f"{len(built)} of {len(PATTERNS)} patterns built; "
-        f"{len(went_red_green)} red → green"
+        f"{len(built)} of {len(PATTERNS)} patterns built; {len(clean)} red → green; "
+        f"the article's advice holds in {len(article_holds)} "
+        f"({', '.join(article_holds) or 'none'}) and fails somewhere in the other "
+        f"{len(built) - len(article_holds)}"
         + (f"; {problems} problem(s) above" if problems else "")
     )
     return 1 if problems or exit_code not in (0, 5) else 0
 
 
-def show_pattern(number: str, pytest_args: list[str]) -> int:
-    """One pattern in full: the naive run's real failing output, then the shop's run."""
+# --- One pattern in full, and the README blocks that come from its run ----------------------------
+
+
+def pattern_of(number: str) -> tuple[str, str, str] | None:
     matches = [(n, folder, title) for n, folder, title in PATTERNS if n == number.zfill(2)]
-    if not matches or not (HERE / matches[0][1]).exists():
+    return matches[0] if matches and (HERE / matches[0][1]).exists() else None
+
+
+def run_lessons(folder: str, pytest_args: list[str], *, quiet: bool) -> tuple[int, dict]:
+    """Run one pattern's naive, article and counterexample variants for real (--runxfail).
+
+    Returns pytest's exit code and the summary (``patterns/summary.py``): the README
+    block and the problems. Its own process, so the rows it writes, and the ids in
+    its messages, depend on this pattern's tests alone.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        summary_file = Path(scratch) / "summary.json"
+        verbosity = ["-q", "--tb=short"] if quiet else ["-v", "--tb=short"]
+        command = [
+            sys.executable, "-m", "pytest", f"patterns/{folder}", "-p", "no:randomly",
+            "-p", "patterns.summary", "-m", LESSONS, "--runxfail", *verbosity, *pytest_args,
+        ]  # fmt: skip
+        env = {**os.environ, "KATA_SUMMARY": str(summary_file)}
+        run = subprocess.run(command, env=env, capture_output=quiet, text=True)
+        if not summary_file.exists():
+            output = (run.stdout or "") + (run.stderr or "") if quiet else ""
+            return run.returncode, {
+                "block": "",
+                "problems": [f"the run wrote no summary\n{output}"],
+            }
+        return run.returncode, json.loads(summary_file.read_text())
+
+
+def readme_block(folder: str) -> str | None:
+    """The generated block in a pattern's README, or None if it has no markers."""
+    text = (HERE / folder / "README.md").read_text()
+    if README_BEGIN not in text:
+        return None
+    inside = text.split(README_BEGIN, 1)[1].split("-->", 1)[1].split(README_END, 1)[0]
+    return inside.strip().removeprefix("```text").removesuffix("```").strip("\n")
+
+
+def write_readme_block(number: str, folder: str, block: str) -> None:
+    readme = HERE / folder / "README.md"
+    text = readme.read_text()
+    if README_BEGIN not in text:
+        raise SystemExit(
+            f"{readme} has no {README_BEGIN} ... {README_END} markers to write between."
+        )
+    before, rest = text.split(README_BEGIN, 1)
+    after = rest.split(README_END, 1)[1]
+    generated = (
+        f"{README_BEGIN}: generated by `nox -s pattern -- {number} --update-readme`, "
+        f"checked by `nox -s readmes` -->\n```text\n{block}\n```\n{README_END}"
+    )
+    readme.write_text(before + generated + after)
+
+
+def show_pattern(number: str, args: list[str]) -> int:
+    """One pattern in full: its variants' real failures, then the shop's run."""
+    found = pattern_of(number)
+    if found is None:
         known = ", ".join(n for n, folder, _ in PATTERNS if (HERE / folder).exists())
         print(f"No pattern {number!r} yet. Built so far: {known}.")
         return 2
-    _, folder, title = matches[0]
-    path = f"patterns/{folder}"
-    pytest_cmd = [sys.executable, "-m", "pytest", path, "-p", "no:randomly", *pytest_args]
+    number, folder, title = found
+    update = "--update-readme" in args
+    pytest_args = [a for a in args if a != "--update-readme"]
 
-    print(f"=== Pattern {number.zfill(2)}: {title}")
+    print(f"=== Pattern {number}: {title}")
     print(
-        "=== 1. The naive variant, run for real (--runxfail): these failures are the lesson\n",
+        "=== 1. The naive variant and the article's advice, run for real (--runxfail): "
+        "their failures are the lesson\n",
         flush=True,
     )
-    red = subprocess.run([*pytest_cmd, "-m", "naive", "--runxfail", "--tb=short", "-v"])
+    red, summary = run_lessons(folder, pytest_args, quiet=False)
     print("\n=== 2. The shop's implementation: the same assertions, green\n", flush=True)
-    green = subprocess.run([*pytest_cmd, "-m", "not naive", "-v"])
+    green = subprocess.run(
+        [sys.executable, "-m", "pytest", f"patterns/{folder}", "-p", "no:randomly",
+         "-m", f"not ({LESSONS})", "-v", *pytest_args]
+    )  # fmt: skip
 
-    if red.returncode != 1:
-        print(f"\nExpected the naive run to fail (exit 1), it exited {red.returncode}.")
+    if summary["problems"]:
+        print("\nProblems: " + "\n".join(summary["problems"]))
         return 1
+    if red != 1:
+        print(f"\nExpected the lessons' run to fail (exit 1), it exited {red}.")
+        return 1
+    if update:
+        write_readme_block(number, folder, summary["block"])
+        print(f"\nRewrote the output block in patterns/{folder}/README.md.")
+    elif readme_block(folder) not in (None, summary["block"]):
+        print(
+            f"\nNote: patterns/{folder}/README.md shows another output; "
+            f"`nox -s pattern -- {number} --update-readme` rewrites it."
+        )
     return green.returncode
+
+
+def verdicts_in_top_readme() -> dict[str, str]:
+    """The top README's table: pattern number -> "holds" or "fails", from its last column."""
+    verdicts = {}
+    for line in (HERE.parent / "README.md").read_text().splitlines():
+        match = re.match(r"^\| (\d\d) \|.*\| (holds|fails)\b[^|]*\|$", line)
+        if match:
+            verdicts[match.group(1)] = match.group(2)
+    return verdicts
+
+
+def check_readmes(update: bool) -> int:
+    """Every README's output block against a fresh run of its pattern; or rewrite them all.
+
+    Also checks the verdict the top README's table gives the article's advice:
+    "fails" when any test of the article's variant fails, else "holds".
+    """
+    stale = []
+    verdicts = verdicts_in_top_readme()
+    for number, folder, title in PATTERNS:
+        if not (HERE / folder).exists():
+            continue
+        code, summary = run_lessons(folder, [], quiet=True)
+        shown = readme_block(folder)
+        verdict = "fails" if summary.get("failures", {}).get("article") else "holds"
+        if verdicts.get(number) != verdict:
+            print(
+                f"{number} {title}: the top README's table says the article's advice "
+                f"{verdicts.get(number, '(nothing)')}, the run says it {verdict}"
+            )
+            stale.append(number)
+            continue
+        if summary["problems"] or code != 1:
+            print(f"{number} {title}: PROBLEM (exit {code})\n" + "\n".join(summary["problems"]))
+            stale.append(number)
+        elif update:
+            write_readme_block(number, folder, summary["block"])
+            print(f"{number} {title}: rewritten")
+        elif shown is None:
+            print(f"{number} {title}: its README has no generated block")
+            stale.append(number)
+        elif shown != summary["block"]:
+            diff = difflib.unified_diff(
+                shown.splitlines(),
+                summary["block"].splitlines(),
+                "README.md",
+                "this run",
+                lineterm="",
+            )
+            print(f"{number} {title}: the README differs from the run\n" + "\n".join(diff))
+            stale.append(number)
+        else:
+            print(f"{number} {title}: up to date")
+    if stale:
+        print(
+            f"\n{len(stale)} README(s) out of date or in trouble: {', '.join(stale)}. "
+            "`nox -s readmes -- --update` rewrites the blocks from a run."
+        )
+    return 1 if stale else 0
+
+
+def with_one_database(work):
+    """Run ``work()`` with one throwaway PostgreSQL for all the pattern runs it starts."""
+    if os.environ.get("DATABASE_URL"):
+        return work()
+    sys.path.insert(0, str(HERE.parent))
+    from tests.throwaway_postgres import ThrowawayPostgres
+
+    server = ThrowawayPostgres()
+    os.environ["DATABASE_URL"] = server.url
+    try:
+        return work()
+    finally:
+        del os.environ["DATABASE_URL"]
+        server.stop()
 
 
 def main(argv: list[str]) -> int:
     if argv and argv[0].isdigit():
         return show_pattern(argv[0], argv[1:])
+    if argv and argv[0] == "readmes":
+        return with_one_database(lambda: check_readmes(update="--update" in argv[1:]))
     return walk(argv)
 
 

@@ -5,12 +5,15 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
-from patterns.kata import RedGreen, load_naive, said
+from patterns.kata import Fails, Holds, Kata, load_variant, said
 
-naive = load_naive(__file__)
 User = get_user_model()
-
-red_green = RedGreen(naive=naive.NaiveUser, shop=User)
+NAIVE = load_variant(__file__, "naive").NaiveUser
+# The naive model *is* the article's: its snippet and its three bullets, typed in.
+kata = Kata(naive=NAIVE, article=NAIVE, shop=User)
+BYTES = "unique=True compares bytes, and normalize_email lowercases only the domain"
+NATURAL_KEY = "the default natural-key lookup is exact: another case finds nobody"
+IN_THE_SNIPPET = "the article's model says so"
 
 
 @pytest.fixture
@@ -22,8 +25,13 @@ def user_model(variant, db):
     return variant
 
 
-@pytest.mark.postgres(reason="the naive model's table is created inside the test transaction")
-@red_green(why="unique=True compares bytes: a second account in another case is accepted")
+POSTGRES = pytest.mark.postgres(
+    reason="the naive model's table is created inside the test transaction"
+)
+
+
+@POSTGRES
+@kata(naive=Fails(BYTES), article=Fails(BYTES))
 def test_one_account_per_address_whatever_the_letter_case(user_model):
     user_model.objects.create_user("Ann.Lee@Example.com")
 
@@ -41,8 +49,8 @@ def test_one_account_per_address_whatever_the_letter_case(user_model):
     )
 
 
-@pytest.mark.postgres(reason="the naive model's table is created inside the test transaction")
-@red_green(why="the default natural-key lookup is exact: another case finds nobody")
+@POSTGRES
+@kata(naive=Fails(NATURAL_KEY), article=Fails(NATURAL_KEY))
 def test_login_finds_the_account_whatever_the_letter_case(user_model):
     ann = user_model.objects.create_user("ann.lee@example.com", password="s3cret-enough")
 
@@ -54,22 +62,31 @@ def test_login_finds_the_account_whatever_the_letter_case(user_model):
     assert found == ann, said('looked up "ANN.LEE@example.com" to log in', found, ann)
 
 
-@pytest.mark.django_db
-def test_a_new_account_is_inactive_until_verified():
-    assert User.objects.create_user("new@example.com", password="s3cret-enough").is_active is False
+@POSTGRES
+@kata(naive=Holds(IN_THE_SNIPPET), article=Holds("is_active = False by default"))
+def test_a_new_account_is_inactive_until_verified(user_model):
+    user = user_model.objects.create_user("new@example.com", password="s3cret-enough")
+
+    assert user.is_active is False, said("created an account", "an active one", "inactive")
 
 
-@pytest.mark.django_db
-def test_an_account_created_without_a_password_cannot_log_in_with_one():
-    user = User.objects.create_user("social@example.com")
+@POSTGRES
+@kata(naive=Holds(IN_THE_SNIPPET), article=Holds("set_unusable_password() in create_user"))
+def test_an_account_created_without_a_password_cannot_log_in_with_one(user_model):
+    user = user_model.objects.create_user("social@example.com")
 
-    assert not user.has_usable_password()
-    assert not user.check_password("")
+    usable = (user.has_usable_password(), user.check_password(""))
+    assert usable == (False, False), said(
+        "created an account without a password",
+        f"(has a usable password, accepts an empty one) = {usable}",
+        (False, False),
+    )
 
 
-def test_email_is_the_username_and_nothing_else_is_required():
-    assert User.USERNAME_FIELD == "email"
-    assert User.REQUIRED_FIELDS == []
+@kata(naive=Holds(IN_THE_SNIPPET), article=Holds('USERNAME_FIELD = "email", REQUIRED_FIELDS = []'))
+def test_email_is_the_username_and_nothing_else_is_required(variant):
+    fields = (variant.USERNAME_FIELD, variant.REQUIRED_FIELDS)
+    assert fields == ("email", []), said("read the user model", fields, ("email", []))
 
 
 def test_the_custom_user_is_in_the_first_migration():

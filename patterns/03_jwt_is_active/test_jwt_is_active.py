@@ -4,28 +4,41 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import path
 from django.utils import timezone
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView
 
-from patterns.kata import RedGreen, load_naive, mount, said
+from patterns.crashes import CheckedClient, answer
+from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
 from shop.users import views
 from shop.users.tokens import email_verification_token
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
-naive = load_naive(__file__)
 
-NAIVE = SimpleNamespace(
-    login=naive.LoginView, refresh=naive.RefreshView, verification_tokens=naive.verification_tokens
-)
+def variant(module) -> SimpleNamespace:
+    return SimpleNamespace(
+        login=module.LoginView,
+        refresh=module.RefreshView,
+        verification_tokens=module.verification_tokens,
+    )
+
+
 SHOP = SimpleNamespace(
     login=views.TokenObtainView,
     refresh=views.RotatingTokenRefreshView,
     verification_tokens=email_verification_token,
 )
-red_green = RedGreen(naive=NAIVE, shop=SHOP)
+kata = Kata(
+    naive=variant(load_variant(__file__, "naive")),
+    article=variant(load_variant(__file__, "article")),
+    shop=SHOP,
+)
+STOCK_REFRESH_500 = "simplejwt 5.5.1's refresh lets a deleted user's DoesNotExist escape: a 500"
+RESET_GENERATOR = "default_token_generator is Django's password-reset generator"
 
 pytestmark = pytest.mark.django_db
 
@@ -40,41 +53,70 @@ def client(variant, settings):
             path("refresh/", variant.refresh.as_view()),
         ],
     )
-    return APIClient(raise_request_exception=False)
+    return CheckedClient()
 
 
-@red_green(why="RefreshToken.for_user() mints tokens without looking at is_active")
+def log_in(client, email: str, password: str = DEFAULT_PASSWORD):
+    return client.post("/login/", {"email": email, "password": password})
+
+
+@kata(
+    naive=Fails("RefreshToken.for_user() mints tokens without looking at is_active"),
+    article=Holds("authenticate() returns nobody for an inactive account: no token"),
+)
 def test_an_unverified_account_gets_no_token(client):
     UserFactory(email="new@example.com", unverified=True)
 
-    response = client.post("/login/", {"email": "new@example.com", "password": DEFAULT_PASSWORD})
+    response = log_in(client, "new@example.com")
 
     assert response.status_code == 401, said(
         "logged in to an unverified account with the right password",
         f"{response.status_code} with {' and '.join(sorted(response.json()))}",
+        "401 and no token",
+    )
+
+
+@kata(
+    naive=Fails("RefreshToken.for_user() mints tokens without looking at is_active"),
+    article=Fails(
+        'its "Email not verified." branch never runs: authenticate() returns nobody '
+        'for an inactive account, so the owner hears "Invalid credentials."'
+    ),
+)
+def test_an_unverified_account_with_the_right_password_is_told_to_verify(client):
+    UserFactory(email="new@example.com", unverified=True)
+
+    response = log_in(client, "new@example.com")
+
+    body = response.json()
+    assert (response.status_code, body.get("code")) == (401, "email_not_verified"), said(
+        "logged in to an unverified account with the right password",
+        f"{answer(response)}: {body.get('detail', 'tokens')}",
         "401 email_not_verified",
     )
-    assert response.json()["code"] == "email_not_verified"
 
 
-@red_green(why="simplejwt 5.5.1's refresh lets a deleted user's DoesNotExist escape: a 500")
+@kata(naive=Fails(STOCK_REFRESH_500), article=Fails(STOCK_REFRESH_500))
 def test_a_deleted_users_refresh_token_is_refused_not_a_crash(client):
     user = UserFactory()
     refresh = str(RefreshToken.for_user(user))
     user.delete()
 
-    response = client.post("/refresh/", {"refresh": refresh})
+    response = client.expecting(ObjectDoesNotExist).post("/refresh/", {"refresh": refresh})
 
     assert response.status_code == 401, said(
-        "refreshed the token of a deleted user", response.status_code, 401
+        "refreshed the token of a deleted user", answer(response), 401
     )
 
 
-@red_green(why="default_token_generator ignores is_active: a used link keeps working")
+@kata(
+    naive=Fails(f"{RESET_GENERATOR}: it ignores is_active, so a used link keeps working"),
+    article=Fails(f"{RESET_GENERATOR}, the only one Django ships: a used link keeps working"),
+)
 def test_a_verification_link_works_once(variant):
     user = UserFactory(unverified=True)
     token = variant.verification_tokens.make_token(user)
-    assert variant.verification_tokens.check_token(user, token)
+    require(variant.verification_tokens.check_token(user, token), "a fresh token is valid")
 
     user.is_active = True  # what verifying the address does
     user.email_verified_at = timezone.now()
@@ -85,13 +127,73 @@ def test_a_verification_link_works_once(variant):
     )
 
 
-@red_green(why="default_token_generator is the password-reset generator: one token, two doors")
+@kata(
+    naive=Fails(f"{RESET_GENERATOR}: one token, two doors"),
+    article=Fails(f"{RESET_GENERATOR}: one token, two doors"),
+)
 def test_a_verification_link_is_not_a_password_reset_link(variant):
     user = UserFactory(unverified=True)
     token = variant.verification_tokens.make_token(user)
 
     assert not default_token_generator.check_token(user, token), said(
         "checked a verification token with the password-reset generator", "valid", "invalid"
+    )
+
+
+@kata(
+    naive=Fails(
+        "a view with no authentication classes has no WWW-Authenticate header to send, "
+        "so DRF turns its AuthenticationFailed into a 403"
+    ),
+    article=Holds("authenticate() fails on the password first"),
+)
+def test_a_wrong_password_on_an_unverified_account_says_only_invalid_credentials(client):
+    """Password first: only someone who knows it learns the account is unverified."""
+    UserFactory(email="new@example.com", unverified=True)
+
+    response = log_in(client, "new@example.com", password="wrong")
+
+    body = response.json()
+    told = (response.status_code, body.get("code") == "email_not_verified")
+    assert told == (401, False), said(
+        "logged in to an unverified account with a wrong password",
+        f"{answer(response)}: {body.get('detail')}",
+        "401 that says nothing about verification",
+    )
+
+
+@kata(
+    naive=Holds("it sets both claims on the refresh token, and the access token copies them"),
+    article=Holds("it sets both claims before making the access token, which copies them"),
+)
+def test_the_access_token_carries_email_and_staff_claims(client):
+    UserFactory(email="boss@example.com", staff=True)
+
+    response = log_in(client, "BOSS@example.com")
+
+    access = AccessToken(response.json()["access"])
+    claims = (access.get("email"), access.get("is_staff"))
+    assert claims == ("boss@example.com", True), said(
+        "logged in as staff", f"email and is_staff claims {claims}", ("boss@example.com", True)
+    )
+
+
+@kata(
+    naive=Fails("a hand-written login view gets the default throttles, not the login scope"),
+    article=Holds('it asks for scoped throttling on the login endpoint, "login": "1000/day"'),
+)
+def test_password_guesses_spend_the_login_rate(client, monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {"login": "2/min", "anon": "100/min", "user": "100/min"},
+    )
+    UserFactory(email="ann@example.com")
+
+    statuses = [log_in(client, "ann@example.com", password="guess").status_code for _ in range(3)]
+
+    assert statuses[2] == 429, said(
+        "guessed a password 3 times with a login rate of 2/min", statuses, "429 for the third"
     )
 
 
@@ -116,30 +218,3 @@ def test_simplejwt_already_refuses_a_deactivated_users_refresh(settings):
     user.save()
 
     assert APIClient().post("/refresh/", {"refresh": refresh}).status_code == 401
-
-
-def test_a_wrong_password_on_an_unverified_account_says_only_invalid_credentials(settings):
-    """Password first: only someone who knows it learns the account is unverified."""
-    mount(settings, [path("login/", views.TokenObtainView.as_view())])
-    UserFactory(email="new@example.com", unverified=True)
-
-    response = APIClient().post("/login/", {"email": "new@example.com", "password": "wrong"})
-
-    assert response.status_code == 401
-    assert response.json()["code"] == "invalid_credentials"
-
-
-def test_the_access_token_carries_email_and_staff_claims(settings):
-    mount(settings, [path("login/", views.TokenObtainView.as_view())])
-    UserFactory(email="boss@example.com", staff=True)
-
-    response = APIClient().post(
-        "/login/", {"email": "BOSS@example.com", "password": DEFAULT_PASSWORD}
-    )
-
-    access = AccessToken(response.json()["access"])
-    assert (access["email"], access["is_staff"]) == ("boss@example.com", True)
-
-
-def test_login_has_its_own_throttle_scope():
-    assert views.TokenObtainView.throttle_scope == "login"

@@ -3,23 +3,32 @@
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.urls import path
 from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory, override_settings
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from patterns.kata import RedGreen, load_naive, mount, said
+from patterns.kata import Fails, Holds, Kata, load_variant, mount, said
 from shop.users.throttles import AdminExemptUserRateThrottle
 
-naive = load_naive(__file__)
 
-NAIVE = SimpleNamespace(throttle_classes=naive.THROTTLE_CLASSES, num_proxies=naive.NUM_PROXIES)
+def variant(module) -> SimpleNamespace:
+    return SimpleNamespace(throttle_classes=module.THROTTLE_CLASSES, num_proxies=module.NUM_PROXIES)
+
+
 SHOP = SimpleNamespace(
     throttle_classes=[AnonRateThrottle, AdminExemptUserRateThrottle],
     num_proxies=0,  # the shop's default NUM_PROXIES (tests/core/test_settings.py pins it)
 )
-red_green = RedGreen(naive=NAIVE, shop=SHOP)
+kata = Kata(
+    naive=variant(load_variant(__file__, "naive")),
+    article=variant(load_variant(__file__, "article")),
+    shop=SHOP,
+)
+FORGED_IDENTITY = "with NUM_PROXIES unset, DRF keys anonymous clients by X-Forwarded-For"
+STAFF_COUNTED = "the stock UserRateThrottle counts staff like anyone else"
 
 pytestmark = pytest.mark.django_db
 LIMIT = 3
@@ -50,7 +59,9 @@ def client(variant, settings, small_rates):
     return APIClient()
 
 
-@red_green(why="with NUM_PROXIES unset, DRF keys anonymous clients by X-Forwarded-For")
+@kata(
+    naive=Fails(FORGED_IDENTITY), article=Fails(f"it never mentions NUM_PROXIES: {FORGED_IDENTITY}")
+)
 def test_rotating_x_forwarded_for_does_not_escape_the_anonymous_limit(client):
     statuses = [
         client.get("/ping/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
@@ -64,29 +75,48 @@ def test_rotating_x_forwarded_for_does_not_escape_the_anonymous_limit(client):
     )
 
 
-@pytest.mark.parametrize("variant", [SHOP], ids=["shop"])
+@kata(naive=Fails(STAFF_COUNTED), article=Holds("allow_request returns True for staff"))
 def test_staff_are_never_throttled(client, client_for, staff_user):
     staff = client_for(staff_user)
 
-    statuses = {staff.get("/ping/").status_code for _ in range(LIMIT * 3)}
+    statuses = [staff.get("/ping/").status_code for _ in range(LIMIT * 3)]
 
-    assert statuses == {200}
+    assert set(statuses) == {200}, said(
+        f"sent {LIMIT * 3} requests as staff with a limit of {LIMIT}", statuses, "only 200s"
+    )
 
 
-def test_staff_requests_leave_no_counter_behind(staff_user):
-    """get_cache_key returns None for staff: DRF's documented way to skip a throttle."""
+@kata(
+    naive=Fails(STAFF_COUNTED),
+    article=Holds("it returns before super().allow_request, which is what writes the history"),
+)
+def test_staff_requests_leave_no_counter_behind(client, client_for, staff_user):
+    client_for(staff_user).get("/ping/")
+
+    key = UserRateThrottle.cache_format % {"scope": "user", "ident": staff_user.pk}
+    history = cache.get(key)
+    assert history is None, said(
+        "sent a request as staff", f"a throttle history of {len(history)} request(s)", "none"
+    )
+
+
+def test_the_shop_skips_staff_through_get_cache_key(staff_user):
+    """DRF's documented way to skip a throttle: get_cache_key returns None."""
     request = APIRequestFactory().get("/ping/")
     request.user = staff_user
 
     assert AdminExemptUserRateThrottle().get_cache_key(request, view=None) is None
 
 
-@pytest.mark.parametrize("variant", [SHOP], ids=["shop"])
+@kata(naive=Holds("UserRateThrottle counts customers"), article=Holds("customers reach super()"))
 def test_a_customer_past_the_limit_gets_429_with_retry_after(client, client_for, user):
     customer = client_for(user)
     responses = [customer.get("/ping/") for _ in range(LIMIT + 1)]
 
-    assert [r.status_code for r in responses] == [200] * LIMIT + [429]
+    statuses = [r.status_code for r in responses]
+    assert statuses == [200] * LIMIT + [429], said(
+        f"sent {LIMIT + 1} requests as a customer with a limit of {LIMIT}", statuses, "429 last"
+    )
     assert int(responses[-1]["Retry-After"]) > 0
     assert responses[-1].json()["code"] == "throttled"
 

@@ -1,6 +1,6 @@
 """Serve one request through a freshly built WSGI application; print its spans as JSON.
 
-    python patterns/05_opentelemetry/probe.py shop|naive [PATH]
+    python patterns/05_opentelemetry/probe.py shop|naive|article [PATH]
 
 Tracing is set up once per process, so each variant gets a process of its own.
 The spans are caught by an in-memory exporter added to whatever tracer provider
@@ -23,12 +23,9 @@ def build(variant: str):
         from shop.wsgi import application
 
         return application
-    from patterns.kata import naive_path
+    from patterns.kata import load_variant
 
-    sys.path.insert(0, str(naive_path(__file__, "naive.py").parent))
-    import naive
-
-    return naive.build_application()
+    return load_variant(__file__, variant).build_application()
 
 
 def main(variant: str, path: str) -> None:

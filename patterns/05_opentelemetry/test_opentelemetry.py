@@ -6,42 +6,57 @@ import subprocess
 import sys
 from pathlib import Path
 
-from patterns.kata import RedGreen, said
+import pytest
+
+from patterns.kata import Fails, Holds, Kata, require, said
 
 PROBE = Path(__file__).with_name("probe.py")
-red_green = RedGreen(naive="naive", shop="shop")
+kata = Kata(naive="naive", article="article", shop="shop")
+LATE = "instrumented after the WSGI handler loaded its middleware: no request span"
+PSYCOPG2 = "the psycopg2 instrumentor traces nothing when Django runs psycopg 3"
+STANDARD_ENV = {
+    "OTEL_TRACES_EXPORTER": "none",
+    # The article's exporter always ships to a collector; none listens here, and a
+    # one-second deadline keeps its retries from holding the probe's exit.
+    "OTEL_EXPORTER_OTLP_TIMEOUT": "1",
+}
 
 
-def probe(variant: str, **env: str) -> dict:
+def run_probe(variant: str, **env: str) -> subprocess.CompletedProcess:
     """One request through the variant's freshly built WSGI application, in its own process."""
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, str(PROBE), variant],
-        env={**os.environ, "OTEL_TRACES_EXPORTER": "none", **env},
+        env={**os.environ, **STANDARD_ENV, **env},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def probe(variant: str, **env: str) -> dict:
+    """The probe's answer: the response status and the spans it made."""
+    result = run_probe(variant, **env)
     for line in result.stdout.splitlines():
         if line.startswith("PROBE "):
             return json.loads(line.removeprefix("PROBE "))
-    raise RuntimeError(f"the probe printed no result:\n{result.stdout}\n{result.stderr}")
+    pytest.fail(f"the probe printed no result:\n{result.stdout}\n{result.stderr}", pytrace=False)
 
 
 def server_spans(run: dict) -> list[dict]:
     return [span for span in run["spans"] if span["kind"] == "SERVER"]
 
 
-@red_green(why="instrumented after the WSGI handler loaded its middleware: no request span")
+@kata(naive=Fails(LATE), article=Holds("called before the handler is built, from the start"))
 def test_a_request_makes_a_server_span_with_its_route_and_status(variant):
     run = probe(variant)
 
     spans = server_spans(run)
     assert len(spans) == 1, said("GET /api/health/", f"{len(spans)} server spans", 1)
-    assert spans[0]["attributes"]["http.route"] == "api/health/"
-    assert spans[0]["attributes"]["http.status_code"] == 200
+    attributes = spans[0]["attributes"]
+    assert (attributes["http.route"], attributes["http.status_code"]) == ("api/health/", 200)
 
 
-@red_green(why="the psycopg2 instrumentor traces nothing when Django runs psycopg 3")
+@kata(naive=Fails(PSYCOPG2), article=Fails(PSYCOPG2))
 def test_its_queries_are_child_spans_with_the_statement(variant):
     run = probe(variant)
 
@@ -57,32 +72,56 @@ def test_its_queries_are_child_spans_with_the_statement(variant):
     )
 
 
-def test_with_the_sdk_disabled_there_are_no_spans_and_the_shop_still_answers():
-    run = probe("shop", OTEL_SDK_DISABLED="true")
+@kata(
+    naive=Holds("its TracerProvider is the SDK's, which reads OTEL_SDK_DISABLED"),
+    article=Holds("its TracerProvider is the SDK's, which reads OTEL_SDK_DISABLED"),
+)
+def test_with_the_sdk_disabled_there_are_no_spans_and_the_shop_still_answers(variant):
+    run = probe(variant, OTEL_SDK_DISABLED="true")
 
-    assert (run["status"], run["spans"]) == ("200 OK", [])
+    got = (run["status"], len(run["spans"]))
+    assert got == ("200 OK", 0), said(
+        "GET /api/health/ with OTEL_SDK_DISABLED=true", got, ("200 OK", 0)
+    )
 
 
-def test_an_unreachable_otlp_collector_never_fails_a_request():
+@kata(
+    naive=Fails(f"{LATE}, collector or not"),
+    article=Holds("a BatchSpanProcessor exports from its own thread: the request never waits"),
+)
+def test_an_unreachable_otlp_collector_never_fails_a_request(variant):
     run = probe(
-        "shop",
+        variant,
         OTEL_TRACES_EXPORTER="otlp",
         OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9",  # discard port: nothing listens
-        OTEL_EXPORTER_OTLP_TIMEOUT="1",
     )
 
-    assert run["status"] == "200 OK"
-    assert server_spans(run), "tracing stopped working with an unreachable collector"
+    require(run["status"] == "200 OK", "the request was answered")
+    spans = server_spans(run)
+    assert spans, said("GET /api/health/ with an unreachable collector", "no request span", "one")
 
 
-def test_the_console_exporter_prints_the_request_and_its_queries():
-    result = subprocess.run(
-        [sys.executable, str(PROBE), "shop"],
-        env={**os.environ, "OTEL_TRACES_EXPORTER": "console"},
-        capture_output=True,
-        text=True,
-        timeout=120,
+@kata(
+    naive=Fails("its provider has no exporter at all, whatever OTEL_TRACES_EXPORTER says"),
+    article=Fails("it hard-codes the OTLP exporter: OTEL_TRACES_EXPORTER=console prints nothing"),
+)
+def test_the_console_exporter_prints_the_request_and_its_queries(variant):
+    result = run_probe(variant, OTEL_TRACES_EXPORTER="console")
+
+    # What the console exporter printed: everything but the probe's own answer.
+    console = "\n".join(
+        line for line in result.stdout.splitlines() if not line.startswith("PROBE ")
     )
-
-    assert '"name": "GET api/health/"' in result.stdout, result.stdout[-2000:]
-    assert '"db.statement": "SELECT 1"' in result.stdout
+    printed = [
+        what
+        for what, line in [
+            ("the request", '"name": "GET api/health/"'),
+            ("its query", '"db.statement": "SELECT 1"'),
+        ]
+        if line in console
+    ]
+    assert len(printed) == 2, said(
+        "GET /api/health/ with OTEL_TRACES_EXPORTER=console",
+        f"printed spans for {printed or 'nothing'}",
+        "the request and its query",
+    )

@@ -1,30 +1,35 @@
 """Pattern 08: checkout is one service, correct under concurrency.
 
-Each scenario runs real threads against PostgreSQL. The ``order_insert``
-rendezvous holds every buyer just before the order INSERT until the others have
-arrived or are blocked on a lock (see patterns/concurrency.py), so the naive
-view fails on every run and the service passes on every run.
+Each scenario runs real threads against PostgreSQL. A ``Rendezvous`` holds every
+buyer just before the order INSERT until the others have arrived or are blocked
+on a lock (see patterns/concurrency.py), so the naive and the article's checkouts
+fail on every run and the service passes on every run.
 """
 
 from decimal import Decimal
 
+import psycopg.errors
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
-from rest_framework.test import APIClient
 
 from patterns.concurrency import Rendezvous, run_concurrently
-from patterns.kata import RedGreen, load_naive, mount, said
+from patterns.crashes import CheckedClient, answer
+from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
 from shop.carts.services import cart_add_item, cart_create
 from shop.checkouts.views import CheckoutView
 from shop.orders.models import Order
 from shop.products.models import SKU
 from tests.factories import ProductFactory, UserFactory
 
-naive = load_naive(__file__)
-red_green = RedGreen(naive=naive.CheckoutView, shop=CheckoutView)
+NAIVE = load_variant(__file__, "naive").CheckoutView
+ARTICLE = load_variant(__file__, "article").CheckoutView
+LINE_BY_LINE = load_variant(__file__, "line_by_line").CheckoutView
+kata = Kata(naive=NAIVE, article=ARTICLE, shop=CheckoutView)
+
+NO_STOCK_TAKEN = "the article never takes the stock: every buyer reads what the first one read"
 
 
 def concurrent(test):
@@ -33,27 +38,35 @@ def concurrent(test):
     return pytest.mark.postgres(reason="row locks and READ COMMITTED races")(test)
 
 
+ONE_ORDER_PER_KEY = next(
+    c for c in Order._meta.constraints if c.name == "orders_order_one_order_per_idempotency_key"
+)
+
+
 @pytest.fixture
-def checkout_url(variant, settings):
+def schema(variant):
+    """The article adds no unique constraint on (user, Idempotency-Key): its variant runs without ours."""
+    if variant is not ARTICLE:
+        yield
+        return
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Order, ONE_ORDER_PER_KEY)
+    yield
+    if connection.in_atomic_block:
+        return  # the test's transaction rolls the schema back with everything else
+    Order.objects.all().delete()  # duplicates it made would block the constraint's return
+    with connection.schema_editor() as editor:
+        editor.add_constraint(Order, ONE_ORDER_PER_KEY)
+
+
+@pytest.fixture
+def checkout_url(variant, settings, schema):
     mount(settings, [path("checkouts/", variant.as_view())])
     return "/checkouts/"
 
 
-@pytest.fixture
-def order_insert():
-    """A Rendezvous factory for the moment just before an order row is written."""
-    opened = []
-
-    def make(parties: int) -> Rendezvous:
-        rendezvous = Rendezvous(parties)
-        pre_save.connect(rendezvous.arrive, sender=Order, weak=False, dispatch_uid="kata-08")
-        opened.append(rendezvous)
-        return rendezvous
-
-    yield make
-    pre_save.disconnect(sender=Order, dispatch_uid="kata-08")
-    for rendezvous in opened:
-        rendezvous.close()
+def before_the_order_insert(parties: int) -> Rendezvous:
+    return Rendezvous(parties).at_signal(pre_save, sender=Order)
 
 
 def sku_with_stock(stock: int, code: str = "HOT-1") -> SKU:
@@ -70,15 +83,14 @@ def buyer_with_cart(*lines: tuple[SKU, int], user=None):
     return user, cart
 
 
-def checkout(url: str, user, cart, key: str | None = None):
-    """A call that one thread makes: POST the checkout as ``user``."""
+def checkout(url: str, user, cart, key: str | None = None, expecting=()):
+    """A call that one thread makes: POST the checkout as ``user``; the response."""
 
     def call():
-        client = APIClient(raise_request_exception=False)
+        client = CheckedClient().expecting(*expecting)
         client.force_authenticate(user)
         headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-        response = client.post(url, {"cart_id": cart.pk}, format="json", **headers)
-        return response.status_code, response.json()
+        return client.post(url, {"cart_id": cart.pk}, format="json", **headers)
 
     return call
 
@@ -91,82 +103,151 @@ def stock_of(sku: SKU) -> int:
 
 
 @concurrent
-@red_green(why="no lock: every buyer reads one unit left and every buyer gets an order")
-def test_ten_buyers_of_the_last_unit_make_exactly_one_order(checkout_url, order_insert):
+@kata(
+    naive=Fails("no lock: every buyer reads one unit left and every buyer gets an order"),
+    article=Fails(NO_STOCK_TAKEN),
+)
+def test_ten_buyers_of_the_last_unit_make_exactly_one_order(checkout_url):
     sku = sku_with_stock(1)
     carts = [buyer_with_cart((sku, 1)) for _ in range(10)]
 
-    results = run_concurrently(
-        [checkout(checkout_url, user, cart) for user, cart in carts], order_insert(10)
+    responses = run_concurrently(
+        [checkout(checkout_url, user, cart) for user, cart in carts], before_the_order_insert(10)
     )
 
-    orders = Order.objects.count()
-    assert orders == 1, said("10 buyers checked out the last unit at once", f"{orders} orders", 1)
-    assert sorted(status for status, _ in results) == [201] + [409] * 9
-    assert all(body["code"] == "insufficient_stock" for status, body in results if status == 409)
-    assert stock_of(sku) == 0
+    orders, left = Order.objects.count(), stock_of(sku)
+    assert orders == 1, said(
+        "10 buyers checked out the last unit at once",
+        f"{orders} orders and {left} left",
+        "1 order and 0 left",
+    )
+    assert sorted(answer(r) for r in responses) == ["201"] + ["409 insufficient_stock"] * 9
+    assert left == 0
 
 
 # --- 2. Twenty buyers of one unit each, stock 100 ---------------------------------------
 
 
 @concurrent
-@red_green(why="read-modify-write of stock: concurrent decrements overwrite each other")
-def test_twenty_buyers_of_one_unit_each_leave_exactly_eighty(checkout_url, order_insert):
+@kata(
+    naive=Fails("read-modify-write of stock: concurrent decrements overwrite each other"),
+    article=Fails(NO_STOCK_TAKEN),
+)
+def test_twenty_buyers_of_one_unit_each_leave_exactly_eighty(checkout_url):
     sku = sku_with_stock(100)
     carts = [buyer_with_cart((sku, 1)) for _ in range(20)]
 
-    results = run_concurrently(
-        [checkout(checkout_url, user, cart) for user, cart in carts], order_insert(20)
+    responses = run_concurrently(
+        [checkout(checkout_url, user, cart) for user, cart in carts], before_the_order_insert(20)
     )
 
-    assert [status for status, _ in results] == [201] * 20
-    assert stock_of(sku) == 80, said("20 buyers took one unit each of 100", stock_of(sku), 80)
-
-
-# --- 3. Carts holding A,B and B,A --------------------------------------------------------
-
-
-@concurrent
-def test_carts_holding_a_b_and_b_a_both_succeed_without_a_deadlock(order_insert):
-    a, b = sku_with_stock(5, "A-1"), sku_with_stock(5, "B-1")
-    first = buyer_with_cart((a, 1), (b, 1))
-    second = buyer_with_cart((b, 1), (a, 1))
-
-    results = run_concurrently(
-        [checkout("/api/checkouts/", *first), checkout("/api/checkouts/", *second)], order_insert(2)
+    answers = [answer(r) for r in responses]
+    assert answers == ["201"] * 20, said(
+        "20 buyers took one unit each of 100", answers, "twenty 201s"
     )
-
-    assert [status for status, _ in results] == [201, 201], results
-    assert (stock_of(a), stock_of(b)) == (3, 3)
-
-
-# --- 4. One key, sent twice at once ------------------------------------------------------
+    left = stock_of(sku)
+    assert left == 80, said("20 buyers took one unit each of 100", f"{left} left", 80)
 
 
-@concurrent
-@red_green(why="check-then-create: both requests miss the earlier order and both insert")
-def test_one_key_sent_twice_at_once_makes_one_order_and_both_answers_name_it(
-    checkout_url, order_insert
-):
+# --- 3. One buyer: what a checkout writes besides the order --------------------------------
+
+
+@pytest.mark.django_db
+@kata(
+    naive=Holds("it takes the stock and empties the cart, one buyer at a time"),
+    article=Fails(
+        "its code never decrements the stock nor empties the cart, though its prose lists both"
+    ),
+)
+def test_a_checkout_takes_the_stock_and_empties_the_cart(checkout_url):
     sku = sku_with_stock(10)
     user, cart = buyer_with_cart((sku, 2))
 
-    results = run_concurrently(
-        [checkout(checkout_url, user, cart, key="retry-1") for _ in range(2)], order_insert(2)
+    response = checkout(checkout_url, user, cart)()
+
+    require(response.status_code == 201, f"the checkout succeeded (got {answer(response)})")
+    left, lines = stock_of(sku), cart.items.count()
+    assert (left, lines) == (8, 0), said(
+        "checked out 2 of 10 units",
+        f"{left} left and {lines} line(s) still in the cart",
+        "8 left and an empty cart",
     )
 
-    named = {body.get("id") for status, body in results if status == 201}
-    assert ([status for status, _ in results], len(named)) == ([201, 201], 1), said(
+
+# --- 4. Carts holding A,B and B,A ----------------------------------------------------------
+
+lock_order = Kata(line_by_line=LINE_BY_LINE, article=ARTICLE, shop=CheckoutView)
+
+
+@concurrent
+@lock_order(
+    line_by_line=Fails("each buyer holds its first SKU and waits for the other's: a deadlock"),
+    article=Holds(
+        "one statement locks the whole set, and PostgreSQL walked both carts' rows in "
+        "the same order; nothing in its code asks for one"
+    ),
+)
+def test_carts_holding_a_b_and_b_a_both_succeed_without_a_deadlock(checkout_url):
+    """The naive takes no locks, so it has no lock order to test: its races are above.
+
+    The rendezvous holds each buyer right after its first SKU lock, until the other
+    has taken its first too or waits for it: the one moment a lock order matters.
+    """
+    a, b = sku_with_stock(5, "A-1"), sku_with_stock(5, "B-1")
+    first = buyer_with_cart((a, 1), (b, 1))
+    second = buyer_with_cart((b, 1), (a, 1))
+    deadlock = psycopg.errors.DeadlockDetected  # SQLSTATE 40P01
+
+    responses = run_concurrently(
+        [
+            checkout(checkout_url, *first, expecting=[deadlock]),
+            checkout(checkout_url, *second, expecting=[deadlock]),
+        ],
+        Rendezvous(2).after_first_statement("FOR UPDATE", '"products_sku"'),
+    )
+
+    answers = sorted(answer(r) for r in responses)
+    assert answers == ["201", "201"], said(
+        "checked out carts holding A,B and B,A at once", answers, "two 201s"
+    )
+
+
+# --- 5. One key, sent twice at once ------------------------------------------------------
+
+
+@concurrent
+@kata(
+    naive=Fails(
+        "check-then-create: both requests miss the earlier order; the shop's constraint refuses one"
+    ),
+    article=Fails(
+        "filter().first() then create, and no unique constraint: both requests insert an order"
+    ),
+)
+def test_one_key_sent_twice_at_once_makes_one_order_and_both_answers_name_it(checkout_url):
+    sku = sku_with_stock(10)
+    user, cart = buyer_with_cart((sku, 2))
+
+    responses = run_concurrently(
+        [
+            checkout(checkout_url, user, cart, key="retry-1", expecting=[IntegrityError])
+            for _ in range(2)
+        ],
+        before_the_order_insert(2),
+    )
+
+    answers = sorted(answer(r) for r in responses)
+    named = {r.json()["id"] for r in responses if r.status_code == 201}
+    orders = Order.objects.count()
+    assert (answers, len(named), orders) == (["201", "201"], 1, 1), said(
         "sent one Idempotency-Key twice at once",
-        [f"{status} {body.get('id') or body.get('code')}" for status, body in results],
+        f"{' and '.join(answers)}, naming {len(named)} order(s), {orders} in the database",
         "two 201s naming one order",
     )
-    assert Order.objects.count() == 1
     assert stock_of(sku) == 8
 
 
-# --- 5. One key replayed after success -----------------------------------------------------
+# --- 6. One key replayed after success -----------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -187,58 +268,135 @@ def test_a_replay_after_success_answers_the_same_and_changes_nothing(client_for)
     assert (Order.objects.count(), stock_of(sku)) == (1, 8)
 
 
-# --- 6. One key with a different cart --------------------------------------------------------
+# --- 7. One key with a different cart --------------------------------------------------------
 
 
 @pytest.mark.django_db
-@red_green(why="the naive replay never compares the request: another cart gets the old order")
+@kata(
+    naive=Fails("the naive replay never compares the request: another cart gets the old order"),
+    article=Fails(
+        "the article replays whatever order has the key: another cart gets the old order"
+    ),
+)
 def test_one_key_with_a_different_cart_is_refused_with_422(checkout_url):
     sku = sku_with_stock(10)
     user, cart = buyer_with_cart((sku, 1))
     _, other_cart = buyer_with_cart((sku, 3), user=user)
-    checkout(checkout_url, user, cart, key="k")()
+    require(
+        checkout(checkout_url, user, cart, key="k")().status_code == 201,
+        "the first checkout succeeded",
+    )
 
-    status, body = checkout(checkout_url, user, other_cart, key="k")()
+    response = checkout(checkout_url, user, other_cart, key="k")()
 
-    assert status == 422, said("reused an Idempotency-Key for another cart", status, 422)
-    assert body["code"] == "idempotency_key_reused"
+    assert response.status_code == 422, said(
+        "reused an Idempotency-Key for another cart", answer(response), "422 idempotency_key_reused"
+    )
+    assert response.json()["code"] == "idempotency_key_reused"
     assert (Order.objects.count(), stock_of(sku)) == (1, 9)
 
 
 @concurrent
-def test_one_key_on_two_carts_at_once_makes_one_order_and_one_422(order_insert):
+def test_one_key_on_two_carts_at_once_makes_one_order_and_one_422():
     """Different carts and SKUs, so no lock orders them: both reach the INSERT, and the
     unique (user, key) constraint makes the second wait, fail, and answer 422."""
     user, cart = buyer_with_cart((sku_with_stock(10, "A-1"), 1))
     _, other_cart = buyer_with_cart((sku_with_stock(10, "B-1"), 2), user=user)
 
-    results = run_concurrently(
-        [checkout("/api/checkouts/", user, c, key="k") for c in (cart, other_cart)], order_insert(2)
+    responses = run_concurrently(
+        [checkout("/api/checkouts/", user, c, key="k") for c in (cart, other_cart)],
+        before_the_order_insert(2),
     )
 
-    assert sorted(status for status, _ in results) == [201, 422], results
+    assert sorted(answer(r) for r in responses) == ["201", "422 idempotency_key_reused"]
     assert Order.objects.count() == 1
 
 
-# --- 7. The same key from two users ------------------------------------------------------------
+# --- 8. The same key from two users ------------------------------------------------------------
 
 
 @concurrent
-def test_the_same_key_from_two_users_makes_two_independent_orders(order_insert):
+def test_the_same_key_from_two_users_makes_two_independent_orders():
     sku = sku_with_stock(10)
     buyers = [buyer_with_cart((sku, 1)) for _ in range(2)]
 
-    results = run_concurrently(
+    responses = run_concurrently(
         [checkout("/api/checkouts/", user, cart, key="same") for user, cart in buyers],
-        order_insert(2),
+        before_the_order_insert(2),
     )
 
-    assert [status for status, _ in results] == [201, 201]
-    assert len({body["id"] for _, body in results}) == 2
+    assert [r.status_code for r in responses] == [201, 201]
+    assert len({r.json()["id"] for r in responses}) == 2
     assert stock_of(sku) == 8
 
 
-# --- 8. An error after the order insert ------------------------------------------------------------
+# --- 9. Refusals: nothing is written ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@kata(
+    naive=Holds("it re-checks the stock and raises the shop's InsufficientStock"),
+    article=Fails(
+        "missing stock is DRF's ValidationError: a 400, as if the request were malformed"
+    ),
+)
+def test_too_little_stock_is_refused_with_409_naming_the_sku_and_nothing_is_written(checkout_url):
+    sku = sku_with_stock(1)
+    user, cart = buyer_with_cart((sku, 1))
+    cart.items.update(quantity=2)  # the stock fell after the item went into the cart
+
+    response = checkout(checkout_url, user, cart)()
+
+    assert response.status_code == 409, said(
+        "checked out 2 units of a SKU with 1 left", answer(response), "409 insufficient_stock"
+    )
+    assert response.json() == {
+        "detail": "Not enough stock for HOT-1.",
+        "code": "insufficient_stock",
+    }
+    assert (Order.objects.count(), stock_of(sku), cart.items.count()) == (0, 1, 1)
+
+
+@pytest.mark.django_db
+@kata(
+    naive=Holds("it checks that each product is still on sale"),
+    article=Fails("it checks the stock only: an archived product is still sold"),
+)
+def test_a_product_archived_after_it_went_into_the_cart_is_not_sold(checkout_url):
+    sku = sku_with_stock(5)
+    user, cart = buyer_with_cart((sku, 1))
+    sku.product.is_active = False  # archived by staff (pattern 06) while it sat in the cart
+    sku.product.save(update_fields=["is_active"])
+
+    response = checkout(checkout_url, user, cart)()
+
+    orders = Order.objects.count()
+    assert (response.status_code, orders) == (409, 0), said(
+        "checked out a cart holding an archived product",
+        f"{answer(response)} and {orders} order(s)",
+        "409 insufficient_stock and no order",
+    )
+
+
+@pytest.mark.django_db
+@kata(
+    naive=Holds("it refuses an empty cart"),
+    article=Fails("nothing checks the cart has lines: an empty cart makes an empty order"),
+)
+def test_an_empty_cart_is_refused_with_400(checkout_url):
+    user, cart = buyer_with_cart()
+
+    response = checkout(checkout_url, user, cart)()
+
+    orders = Order.objects.count()
+    assert (answer(response), orders) == ("400 empty_cart", 0), said(
+        "checked out an empty cart",
+        f"{answer(response)} and {orders} order(s)",
+        "400 empty_cart and no order",
+    )
+
+
+# --- 10. An error after the order insert ------------------------------------------------------------
 
 
 class InjectedFailure(Exception):
@@ -254,15 +412,15 @@ def test_an_error_after_the_order_insert_rolls_everything_back(monkeypatch, mail
         raise InjectedFailure("the database went away after the order was inserted")
 
     monkeypatch.setattr("shop.checkouts.services.skus_take_stock", fail)
-    with pytest.raises(InjectedFailure):
-        checkout_raising("/api/checkouts/", user, cart, key="k")
+    response = checkout("/api/checkouts/", user, cart, key="k", expecting=[InjectedFailure])()
+    require(response.status_code == 500, f"the injected failure happened (got {answer(response)})")
 
     assert (Order.objects.count(), stock_of(sku), len(mailoutbox)) == (0, 10, 0)
     assert cart.items.count() == 1, "the cart was emptied by a checkout that failed"
 
     monkeypatch.undo()
-    status, _ = checkout("/api/checkouts/", user, cart, key="k")()
-    assert status == 201, "the key was used up by a checkout that never happened"
+    response = checkout("/api/checkouts/", user, cart, key="k")()
+    assert response.status_code == 201, "the key was used up by a checkout that never happened"
     assert len(mailoutbox) == 1
 
 
@@ -282,9 +440,3 @@ def test_a_one_line_and_a_fifty_line_checkout_run_the_same_queries(client_for):
         counts.append(len(queries))
 
     assert counts[0] == counts[1], said("checked out 1 line, then 50", counts, "the same count")
-
-
-def checkout_raising(url: str, user, cart, key: str):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client.post(url, {"cart_id": cart.pk}, format="json", HTTP_IDEMPOTENCY_KEY=key)

@@ -30,10 +30,10 @@ from django.db import transaction
 from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from rest_framework.test import APIClient
 
 from patterns.concurrency import run_concurrently
-from patterns.kata import RedGreen, load_naive, said
+from patterns.crashes import CheckedClient, answer
+from patterns.kata import Fails, Holds, Kata, load_variant, require, said
 from shop.checkouts import services as checkout
 from shop.core.errors import InsufficientStock
 from shop.core.models import OutboxMessage
@@ -43,8 +43,11 @@ from shop.orders.effects import announce_order_placed
 from shop.orders.models import Order
 from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
-naive = load_naive(__file__)
-red_green = RedGreen(naive=naive.announce_order_placed, shop=announce_order_placed)
+kata = Kata(
+    naive=load_variant(__file__, "naive").announce_order_placed,
+    article=load_variant(__file__, "article").announce_order_placed,
+    shop=announce_order_placed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,8 +146,9 @@ def cart_to_buy(*, stock: int = 5, quantity: int = 1, user=None):
     return cart
 
 
-def post_checkout(cart):
-    client = APIClient(raise_request_exception=False)  # a 500 comes back as a response
+def post_checkout(cart, expecting=()):
+    """POST the checkout as the cart's owner; a crash named in ``expecting`` comes back as a 500."""
+    client = CheckedClient().expecting(*expecting)
     client.force_authenticate(cart.user)
     return client.post("/api/checkouts/", {"cart_id": cart.pk}, format="json")
 
@@ -156,17 +160,23 @@ def emailed_orders(mailoutbox) -> list[int]:
 # --- Red, then green: nothing leaves for an order that rolled back ----------------------
 
 
-@red_green(why="the naive email leaves inside the transaction, before the crash rolls it back")
+@kata(
+    naive=Fails("the naive email leaves inside the transaction, before the crash rolls it back"),
+    article=Holds("on_commit drops the callback of a transaction that rolls back"),
+)
 def test_a_checkout_that_fails_after_the_order_insert_sends_no_email(
     announced, crash_after_the_order, mailoutbox, django_capture_on_commit_callbacks
 ):
     cart = cart_to_buy()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_checkout(cart)
+        response = post_checkout(cart, expecting=[CrashAfterTheOrder])
 
-    assert announced, "the injected crash came before the order was announced"
-    assert (response.status_code, Order.objects.count()) == (500, 0)
+    require(announced, "the order was announced before the injected crash")
+    require(
+        (response.status_code, Order.objects.count()) == (500, 0),
+        f"the injected crash rolled the checkout back (got {answer(response)})",
+    )
     assert mailoutbox == [], said(
         "a checkout crashed after writing its order, and rolled back",
         f"{len(mailoutbox)} email: {mailoutbox[0].subject!r}",
@@ -174,7 +184,10 @@ def test_a_checkout_that_fails_after_the_order_insert_sends_no_email(
     )
 
 
-@red_green(why="the naive email leaves before the caller's transaction rolls the order back")
+@kata(
+    naive=Fails("the naive email leaves before the caller's transaction rolls the order back"),
+    article=Holds("Django drops the on_commit callbacks of a savepoint that rolls back"),
+)
 def test_a_checkout_rolled_back_by_its_callers_transaction_sends_no_email(
     announced, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -189,8 +202,8 @@ def test_a_checkout_rolled_back_by_its_callers_transaction_sends_no_email(
         checkout.create_order_from_cart(user=cart.user, cart_id=cart.pk)
         raise CallerGaveUp()
 
-    assert announced, "the checkout never announced its order"
-    assert Order.objects.count() == 0
+    require(announced, "the checkout announced its order")
+    require(Order.objects.count() == 0, "the caller's rollback undid the order")
     assert mailoutbox == [], said(
         "checked out inside a savepoint that the caller then rolled back",
         f"{len(mailoutbox)} email: {mailoutbox[0].subject!r}",
@@ -198,15 +211,22 @@ def test_a_checkout_rolled_back_by_its_callers_transaction_sends_no_email(
     )
 
 
-@red_green(why="the naive notification goes out inside the transaction, before the crash")
+@kata(
+    naive=Fails("the naive notification goes out inside the transaction, before the crash"),
+    article=Holds("its notification waits for a commit that never comes"),
+)
 def test_a_checkout_that_fails_after_the_order_insert_notifies_nobody(
-    announced, crash_after_the_order, consumer
+    announced, crash_after_the_order, consumer, django_capture_on_commit_callbacks
 ):
-    response = post_checkout(cart_to_buy())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_checkout(cart_to_buy(), expecting=[CrashAfterTheOrder])
     deliver_pending()
 
-    assert announced, "the injected crash came before the order was announced"
-    assert response.status_code == 500
+    require(announced, "the order was announced before the injected crash")
+    require(
+        response.status_code == 500,
+        f"the injected crash failed the checkout (got {answer(response)})",
+    )
     assert consumer.received == [], said(
         "a checkout crashed after writing its order; then the outbox relay ran",
         f"a notification for order {consumer.notified_orders()}, which does not exist",
@@ -217,7 +237,10 @@ def test_a_checkout_that_fails_after_the_order_insert_notifies_nobody(
 OK, NO_STOCK, CRASH, CALLER_ROLLS_BACK = "ok", "no stock", "crash", "caller rolls back"
 
 
-@red_green(why="the naive email and notification go out before the transaction has decided")
+@kata(
+    naive=Fails("the naive email and notification go out before the transaction has decided"),
+    article=Holds("on_commit runs each callback once for a commit and never for a rollback"),
+)
 @hypothesis_settings(report_multiple_bugs=False)  # a failure is the plain AssertionError
 @example(attempts=[OK, CRASH, NO_STOCK, CALLER_ROLLS_BACK])
 @given(attempts=st.lists(st.sampled_from([OK, NO_STOCK, CRASH, CALLER_ROLLS_BACK]), max_size=5))
@@ -270,17 +293,25 @@ class RefusingEmailBackend(BaseEmailBackend):
 
 
 @pytest.mark.django_db(transaction=True)  # Django's real commit path, not the capture fixture's
-@red_green(why="the naive email is sent inside the transaction: a mail server down fails checkout")
+@kata(
+    naive=Fails(
+        "the naive email is sent inside the transaction: a mail server down fails checkout"
+    ),
+    article=Fails(
+        "its callback is not robust: the mail server's error leaves the COMMIT, "
+        "and a placed order answers 500"
+    ),
+)
 def test_a_mail_server_that_is_down_costs_neither_the_order_nor_a_500(announced, settings, caplog):
     settings.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
     cart = cart_to_buy()
 
     with caplog.at_level(logging.ERROR, logger="django.db.backends.base"):
-        response = post_checkout(cart)
+        response = post_checkout(cart, expecting=[ConnectionRefusedError])
 
     assert response.status_code == 201, said(
         "checked out while the mail server refused connections",
-        f"{response.status_code} and {Order.objects.count()} orders",
+        f"{answer(response)} and {Order.objects.count()} order(s)",
         "201 and the order kept",
     )
     assert Order.objects.filter(pk=response.json()["id"]).exists()
@@ -288,6 +319,55 @@ def test_a_mail_server_that_is_down_costs_neither_the_order_nor_a_500(announced,
         "Error calling send_order_confirmation in on_commit() during transaction "
         "(the mail server is down)."
     ]
+
+
+@kata(
+    naive=Holds("its notification left before the COMMIT, so the worker's death cannot lose it"),
+    article=Fails(
+        "on_commit is at most once: the callback lived in the dead worker's memory, "
+        "and no relay knows the order was placed"
+    ),
+)
+def test_a_worker_stopped_right_after_the_commit_still_notifies_the_warehouse(
+    announced, consumer, django_capture_on_commit_callbacks
+):
+    """A deploy or the OOM killer stops the worker between the COMMIT and its callbacks:
+    captured here and never run. Then the outbox relay runs, as it would after a restart."""
+    with django_capture_on_commit_callbacks(execute=False):
+        response = post_checkout(cart_to_buy())
+    deliver_pending()
+
+    require(response.status_code == 201, f"the checkout committed (got {answer(response)})")
+    order_id = response.json()["id"]
+    notified = consumer.notified_orders()
+    assert notified == [order_id], said(
+        "stopped the worker right after it committed an order, then ran the outbox relay",
+        f"{len(notified)} notification(s)",
+        "one, for that order",
+    )
+
+
+@kata(
+    naive=Holds("it sends each email at once, for the order it was given"),
+    article=Holds(
+        "its lambda closes over a parameter that each call binds afresh: late binding "
+        "bites only a lambda written in a loop"
+    ),
+)
+def test_two_orders_placed_in_one_transaction_get_one_email_each(
+    announced, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first = checkout.create_order_from_cart(user=user, cart_id=cart_to_buy(user=user).pk).order
+        second = checkout.create_order_from_cart(user=user, cart_id=cart_to_buy(user=user).pk).order
+
+    emailed = emailed_orders(mailoutbox)
+    assert emailed == [first.pk, second.pk], said(
+        f"placed orders {first.pk} and {second.pk} in one transaction",
+        f"emails for {emailed}",
+        "one email for each",
+    )
 
 
 # --- How on_commit callbacks bind and fail (shop only) -----------------------------------
@@ -373,10 +453,13 @@ def test_a_committed_checkout_leaves_one_order_placed_message_for_the_relay(anno
 
 
 def test_a_rolled_back_checkout_leaves_no_message(announced, crash_after_the_order):
-    response = post_checkout(cart_to_buy())
+    response = post_checkout(cart_to_buy(), expecting=[CrashAfterTheOrder])
 
-    assert announced, "the injected crash came before the order was announced"
-    assert response.status_code == 500
+    require(announced, "the order was announced before the injected crash")
+    require(
+        response.status_code == 500,
+        f"the injected crash failed the checkout (got {answer(response)})",
+    )
     assert not OutboxMessage.objects.exists()
 
 

@@ -22,22 +22,44 @@ def practice(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def progress_of(tmp_path: Path, title: str) -> str:
+    return practice(tmp_path).stdout.split(title)[1].splitlines()[0]
+
+
 def test_a_fresh_copy_fails_then_passes_once_fixed_then_starts_over(tmp_path):
     red = practice(tmp_path, "04")
     assert red.returncode == 1, red.stdout[-2000:]
     copy = tmp_path / "04_staff_throttle" / "naive.py"
     assert copy.read_text() == (REPO / "patterns/04_staff_throttle/naive.py").read_text()
 
-    copy.write_text(copy.read_text().replace("NUM_PROXIES = None", "NUM_PROXIES = 0"))
+    # The fix: exempt staff, and decide how many proxies stand in front.
+    fixed = (REPO / "patterns/04_staff_throttle/article.py").read_text()
+    copy.write_text(fixed.replace("NUM_PROXIES = None", "NUM_PROXIES = 0"))
     green = practice(tmp_path, "04")
     assert green.returncode == 0, green.stdout[-2000:]
-    assert "04  Staff-exempt throttles" in practice(tmp_path).stdout
-    assert (
-        "done" in practice(tmp_path).stdout.split("04  Staff-exempt throttles")[1].splitlines()[0]
-    )
+    assert progress_of(tmp_path, "Staff-exempt throttles").split() == ["done", "not", "started"]
 
     practice(tmp_path, "04", "--reset")
     assert not copy.exists()
+
+
+def test_practice_can_start_from_the_articles_advice(tmp_path):
+    red = practice(tmp_path, "04", "--from", "article")
+    assert red.returncode == 1, red.stdout[-2000:]
+    copy = tmp_path / "04_staff_throttle" / "article.py"
+    assert not (tmp_path / "04_staff_throttle" / "naive.py").exists()
+
+    copy.write_text(copy.read_text().replace("NUM_PROXIES = None", "NUM_PROXIES = 0"))
+    green = practice(tmp_path, "04", "--from", "article")
+    assert green.returncode == 0, green.stdout[-2000:]
+    assert progress_of(tmp_path, "Staff-exempt throttles").split() == ["not", "started", "done"]
+
+
+def test_a_pattern_whose_naive_code_is_the_articles_says_so(tmp_path):
+    result = practice(tmp_path, "02", "--from", "article")
+
+    assert result.returncode == 2
+    assert "nox -s practice -- 02" in result.stdout
 
 
 def test_hints_come_one_at_a_time_from_the_review_checklist(tmp_path):

@@ -1,0 +1,1 @@
+# "checkout flow, payment intents": the article shows no model for them.

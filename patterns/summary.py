@@ -1,0 +1,211 @@
+"""What goes wrong, in a form that can be printed, checked in CI and pasted by no one.
+
+A pytest plugin for a run of one pattern's naive, article and counterexample
+variants with ``--runxfail`` (``nox -s pattern -- NN`` does that run). For each
+test it writes what each variant did: ``holds``, or ``fails`` with the
+assertion's own message and where it was raised. A variant that does something
+else than its test expects (a Holds that fails, a Fails that passes, a failure
+that is not an AssertionError) is a problem, listed apart.
+
+The text is stable from run to run: no timings, no absolute paths, no memory
+addresses, and test order fixed. ``patterns/walkthrough.py`` puts it in each
+pattern's README between two HTML comments and checks it there.
+
+    python -m pytest patterns/08_service_layer -m "naive or article or counterexample" \\
+        --runxfail -p patterns.summary          # prints the block at the end
+"""
+
+import json
+import os
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+WIDTH = 96
+ROLE_ORDER = {"naive": 0, "article": 1}  # then counterexamples, in the order they ran
+
+
+@dataclass
+class Outcome:
+    role: str
+    expected_to_fail: bool
+    failed: bool = False
+    passed: bool = False
+    message: str = ""
+    where: str = ""
+    example: str = ""
+    problem: str = ""
+
+
+@dataclass
+class Summary:
+    groups: dict[str, list[Outcome]] = field(default_factory=dict)
+
+    def block(self) -> str:
+        width = max((len(o.role) for group in self.groups.values() for o in group), default=7)
+        lines = []
+        for test, outcomes in self.groups.items():
+            lines.append(test)
+            for outcome in sorted(outcomes, key=lambda o: ROLE_ORDER.get(o.role, 2)):
+                lines += describe(outcome, width)
+        return "\n".join(lines)
+
+    def failures(self) -> dict[str, int]:
+        """How many tests each variant failed, as expected."""
+        counts: dict[str, int] = {}
+        for outcomes in self.groups.values():
+            for o in outcomes:
+                counts[o.role] = counts.get(o.role, 0) + (o.failed and not o.problem)
+        return counts
+
+    def problems(self) -> list[str]:
+        return [
+            f"{test} [{o.role}]: {o.problem}"
+            for test, outcomes in self.groups.items()
+            for o in outcomes
+            if o.problem
+        ]
+
+
+def describe(outcome: Outcome, width: int) -> list[str]:
+    label = f"  {outcome.role:<{width}}  "
+    if outcome.problem:
+        return [f"{label}PROBLEM: {outcome.problem}"]
+    if outcome.passed:
+        return [f"{label}holds"]
+    indent = " " * len(label)
+    text = [f"{label}fails ({outcome.where})"]
+    text += textwrap.wrap(
+        outcome.message, WIDTH, initial_indent=indent, subsequent_indent=indent + "  "
+    )
+    if outcome.example:
+        text += textwrap.wrap(
+            f"found by Hypothesis: {outcome.example}",
+            WIDTH,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+        )
+    return text
+
+
+def role_of(item: pytest.Item) -> str | None:
+    for role in ("naive", "article"):
+        if item.get_closest_marker(role):
+            return role
+    counterexample = item.get_closest_marker("counterexample")
+    return counterexample.args[0] if counterexample else None
+
+
+def group_of(item: pytest.Item) -> str:
+    """The test, with any parameters other than the variant."""
+    others = ""
+    if hasattr(item, "callspec"):
+        params = {k: v for k, v in item.callspec.params.items() if k != "variant"}
+        others = "-".join(str(v) for v in params.values())
+    return f"{item.originalname}[{others}]" if others else item.originalname
+
+
+def stable(text: str) -> str:
+    """The same text on every machine and run: no repository path, no memory address."""
+    text = text.replace(str(REPO) + os.sep, "")
+    return re.sub(r"\b0x[0-9a-fA-F]{6,}\b", "0x…", text)
+
+
+def assertion_message(report: pytest.TestReport) -> tuple[str, str, str]:
+    """(exception type, message without pytest's own "assert ..." explanation, where)."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is None:
+        return "", stable(str(report.longrepr)), ""
+    kind, _, message = crash.message.partition(": ")
+    message = message.split("\nassert ")[0].strip()
+    where = f"{Path(crash.path).name}:{crash.lineno}"
+    return kind, stable(" ".join(message.split())), where
+
+
+def hypothesis_example(report: pytest.TestReport, fixtures: set[str]) -> str:
+    """The failing example Hypothesis reports: the drawn arguments, not the fixtures."""
+    text = re.sub(r"(?m)^E {3}", "", report.longreprtext)  # pytest's prefix on the error's lines
+    match = re.search(
+        r"(?:Falsifying|Failing)[^\n]*?(?:example|test case): \w+\(\n(.*?)\n\)", text, re.S
+    )
+    if not match:
+        return ""
+    arguments = [
+        line.strip().rstrip(",")
+        for line in match.group(1).splitlines()
+        if line.strip().split("=", 1)[0] not in fixtures
+    ]
+    return stable(", ".join(arguments))
+
+
+class SummaryPlugin:
+    def __init__(self) -> None:
+        self.summary = Summary()
+        self.roles: dict[str, tuple[str, str, bool]] = {}
+        self.fixtures: dict[str, set[str]] = {}
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # In the order the tests are written (pytest-django runs transactional tests last).
+        items = session.items
+        for item in sorted(items, key=lambda item: (item.location[0], item.location[1] or 0)):
+            role = role_of(item)
+            if role:
+                expected_to_fail = item.get_closest_marker("xfail") is not None
+                self.roles[item.nodeid] = (role, group_of(item), expected_to_fail)
+                self.fixtures[item.nodeid] = set(getattr(item, "fixturenames", ()))
+                self.summary.groups.setdefault(group_of(item), [])
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.nodeid not in self.roles:
+            return
+        role, group, expected_to_fail = self.roles[report.nodeid]
+        outcomes = self.summary.groups.setdefault(group, [])
+        outcome = next((o for o in outcomes if o.role == role), None)
+        if outcome is None:
+            outcome = Outcome(role=role, expected_to_fail=expected_to_fail)
+            outcomes.append(outcome)
+        if report.failed:
+            kind, message, where = assertion_message(report)
+            if report.when != "call":
+                outcome.problem = f"{report.when} failed: {kind}: {message}"[:500]
+            elif kind != "AssertionError":
+                outcome.problem = f"failed for another reason: {kind}: {message}"[:500]
+            elif not expected_to_fail:
+                outcome.problem = f"expected to hold, failed: {message}"[:500]
+            else:
+                outcome.failed = True
+                outcome.message, outcome.where = message, where
+                outcome.example = hypothesis_example(report, self.fixtures[report.nodeid])
+        elif report.when == "call" and report.passed:
+            outcome.passed = True
+            if expected_to_fail:
+                outcome.problem = "expected to fail with an AssertionError, passed"
+        elif report.skipped and report.when in ("setup", "call"):
+            outcome.problem = (
+                f"skipped: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else ''}"
+            )
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        block = self.summary.block()
+        terminalreporter.section("what goes wrong, as the pattern's README shows it")
+        terminalreporter.line(block)
+        for problem in self.summary.problems():
+            terminalreporter.line(f"PROBLEM: {problem}", red=True)
+        if path := os.environ.get("KATA_SUMMARY"):
+            Path(path).write_text(
+                json.dumps(
+                    {
+                        "block": block,
+                        "problems": self.summary.problems(),
+                        "failures": self.summary.failures(),
+                    }
+                )
+            )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(SummaryPlugin(), "kata-summary")

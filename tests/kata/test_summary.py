@@ -1,0 +1,82 @@
+"""The README blocks: the same text from every run, and found where the README keeps them."""
+
+from pathlib import Path
+
+import pytest
+
+from patterns import walkthrough
+from patterns.summary import REPO, Outcome, Summary, hypothesis_example, stable
+
+
+def test_the_text_carries_no_path_of_this_machine_and_no_memory_address():
+    text = f"{REPO}/patterns/kata.py failed with <Consumer object at 0x7f3a2b1c9d90>"
+
+    assert stable(text) == "patterns/kata.py failed with <Consumer object at 0x…>"
+
+
+def test_the_block_lists_each_test_then_what_each_variant_did():
+    summary = Summary(
+        groups={
+            "test_one": [
+                Outcome("article", expected_to_fail=False, passed=True),
+                Outcome(
+                    "naive",
+                    expected_to_fail=True,
+                    failed=True,
+                    message="called it, got 1, expected 2",
+                    where="test_x.py:12",
+                ),
+            ],
+            "test_two": [Outcome("line-by-line", expected_to_fail=True, problem="passed")],
+        }
+    )
+
+    assert summary.block().splitlines() == [
+        "test_one",
+        "  naive         fails (test_x.py:12)",
+        "                called it, got 1, expected 2",
+        "  article       holds",
+        "test_two",
+        "  line-by-line  PROBLEM: passed",
+    ]
+    assert summary.failures() == {"naive": 1, "article": 0, "line-by-line": 0}
+    assert summary.problems() == ["test_two [line-by-line]: passed"]
+
+
+def test_the_example_hypothesis_found_is_kept_without_the_fixtures():
+    class Report:
+        longreprtext = (
+            "E   AssertionError: searched\n"
+            "E   Falsifying example: test_search(\n"
+            "E       variant=product_search,\n"
+            "E       names=['_'],\n"
+            "E       term='A',\n"
+            "E   )\n"
+        )
+
+    assert hypothesis_example(Report(), {"variant"}) == "names=['_'], term='A'"
+
+
+@pytest.fixture
+def a_pattern(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(walkthrough, "HERE", tmp_path)
+    (tmp_path / "99_example").mkdir()
+    readme = tmp_path / "99_example" / "README.md"
+    readme.write_text(
+        "# 99\n\n## What goes wrong\n\n"
+        f"{walkthrough.README_BEGIN} -->\n{walkthrough.README_END}\n\n## The fix\n"
+    )
+    return readme
+
+
+def test_a_block_written_into_a_readme_reads_back_the_same_and_leaves_the_rest(a_pattern):
+    block = "test_one\n  naive    holds"
+
+    walkthrough.write_readme_block("99", "99_example", block)
+    walkthrough.write_readme_block("99", "99_example", block)  # idempotent
+
+    assert walkthrough.readme_block("99_example") == block
+    text = a_pattern.read_text()
+    assert text.startswith("# 99\n\n## What goes wrong\n\n")
+    assert text.endswith("\n\n## The fix\n")
+    assert "nox -s pattern -- 99 --update-readme" in text
