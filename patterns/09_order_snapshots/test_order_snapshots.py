@@ -24,9 +24,9 @@ from rest_framework.test import APIClient
 from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
 from shop.carts.services import cart_add_item, cart_create
 from shop.checkouts.services import create_order_from_cart
-from shop.core.errors import StillReferenced
 from shop.orders.models import Order, OrderItem, SnapshotIsImmutable
 from shop.orders.views import OrderViewSet
+from shop.products.errors import StillReferenced
 from shop.products.models import SKU, Product
 from shop.products.services import (
     product_archive,

@@ -35,12 +35,12 @@ from patterns.concurrency import run_concurrently
 from patterns.crashes import CheckedClient, answer
 from patterns.kata import Fails, Holds, Kata, load_variant, require, said
 from shop.checkouts import services as checkout
-from shop.core.errors import InsufficientStock
 from shop.core.models import OutboxMessage
 from shop.core.outbox import DeliveryRun, deliver_pending, outbox_put
 from shop.core.side_effects import after_commit
 from shop.orders.effects import announce_order_placed
 from shop.orders.models import Order
+from shop.products.errors import InsufficientStock
 from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
 kata = Kata(

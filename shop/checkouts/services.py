@@ -9,7 +9,7 @@ from opentelemetry import trace
 
 from shop.carts.selectors import cart_locked, cart_quantities
 from shop.carts.services import cart_empty
-from shop.core.errors import EmptyCart, IdempotencyKeyReused
+from shop.checkouts.errors import EmptyCart, IdempotencyKeyReused
 from shop.core.telemetry import tracer
 from shop.orders.effects import announce_order_placed
 from shop.orders.selectors import order_for_key
