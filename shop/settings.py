@@ -10,14 +10,19 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from shop.core.flags import accepted_words, parse_flag
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    parsed = parse_flag(value)
+    if parsed is None:
+        raise ImproperlyConfigured(f"{name} must be one of {accepted_words()}, got {value!r}.")
+    return parsed
 
 
 def env_list(name: str, default: str) -> list[str]:

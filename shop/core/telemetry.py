@@ -50,6 +50,8 @@ def configure_opentelemetry(*, span_processor: SpanProcessor | None = None) -> b
     global _configured
     if _configured:
         return True
+    # The SDK's own reading of this variable, not the shop's yes/no words: only "true"
+    # disables it, and the two must agree on whether tracing is on.
     if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return False
 

@@ -189,3 +189,11 @@ def test_database_pool_selects_psycopgs_pool_without_persistent_connections(conn
     assert database["OPTIONS"]["pool"]["max_size"] == 8
     assert database["OPTIONS"]["sslmode"] == "disable", "the URL's own options were dropped"
     assert database["CONN_HEALTH_CHECKS"] is True, "the pool checks connections before lending"
+
+
+def test_a_misspelt_yes_or_no_fails_start_up_naming_the_variable():
+    """Read as "no", DJANGO_DEBUG=ture would quietly start in production mode."""
+    result = run_python("import django; django.setup()", DJANGO_DEBUG="ture")
+
+    assert result.returncode != 0, "a misspelt DJANGO_DEBUG was read as a yes or a no"
+    assert "DJANGO_DEBUG must be one of" in result.stderr
