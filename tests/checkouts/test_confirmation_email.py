@@ -108,3 +108,16 @@ def test_a_failing_mail_server_is_logged_and_breaks_neither_the_commit_nor_the_o
     assert response.status_code == 201
     assert Order.objects.filter(pk=response.json()["id"]).exists()
     assert "the mail server is down" in caplog.text
+
+
+def test_the_confirmation_reads_the_order_in_one_query(
+    customer_client, full_cart, checkout, django_assert_num_queries, mailoutbox
+):
+    from shop.orders.emails import send_order_confirmation
+
+    order_id = checkout(customer_client, full_cart.pk).json()["id"]
+
+    with django_assert_num_queries(1):
+        send_order_confirmation(order_id=order_id)
+
+    assert mailoutbox[0].subject == f"Your order #{order_id}"
