@@ -136,7 +136,7 @@ def shop_solutions(folder: str) -> list[tuple[str, str]]:
     )
     for match in pattern.finditer(fix):
         pair = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
-        if pair not in found:
+        if pair not in found and not pair[1].endswith(".py"):  # a file named, not a function
             found.append(pair)
     return found
 
