@@ -48,6 +48,7 @@ def configure_opentelemetry(*, span_processor: SpanProcessor | None = None) -> b
         provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)
     instrument_django_and_database()
+    instrument_celery()
     _configured = True
     return True
 
@@ -93,6 +94,19 @@ def instrument_django_and_database() -> None:
         from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
 
         SQLite3Instrumentor().instrument()
+
+
+def instrument_celery() -> None:
+    """Tasks join the trace that queued them (issue 13, pattern 10).
+
+    Publishing a task writes the current trace context into its headers; the worker
+    starts the task's span from them. So a checkout and the task that emails its
+    confirmation, on another machine, are one trace. Without a broker the task runs
+    in the request, inside its span.
+    """
+    from opentelemetry.instrumentation.celery import CeleryInstrumentor
+
+    CeleryInstrumentor().instrument()
 
 
 tracer = trace.get_tracer("shop")
