@@ -12,7 +12,6 @@ instead of waiting on a broker that was never configured.
 import os
 
 from celery import Celery, signals
-from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
@@ -26,7 +25,8 @@ app.autodiscover_tasks()
 def start_with_a_broker_and_tracing(sender=None, **kwargs) -> None:
     """A worker or beat process: it needs a broker, and traces like the web process."""
     if sender is not None and getattr(sender, "app", app).conf.task_always_eager:
-        raise ImproperlyConfigured(
+        # SystemExit: Celery logs and swallows any Exception a signal receiver raises.
+        raise SystemExit(
             "CELERY_BROKER_URL is not set, so tasks run in the web process and there is "
             "nothing for a worker or beat to do. Set CELERY_BROKER_URL=redis://… to use workers."
         )

@@ -87,9 +87,13 @@ def redis_or_skip() -> None:
 
 
 def forget_connections(app) -> None:
-    """Drop the app's pooled broker connections, made for the broker it had before."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Close the pooled broker connections, made for the broker the app had before.
+
+    kombu keeps its pools in a registry of its own, so the app's references go too.
+    """
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
