@@ -134,6 +134,7 @@ class TaskLedger:
         self.condition = threading.Condition()
         self.pending: Counter[str] = Counter()
         self.queued: list[str] = []  # task names, in order
+        self.queued_ids: list[str] = []  # their task ids (a retry queues its id again)
         self.finished: list[tuple[str, str]] = []  # (task name, final state)
         self.failures: list[tuple[str, BaseException]] = []  # (task name, exception)
 
@@ -152,6 +153,7 @@ class TaskLedger:
         with self.condition:
             self.pending[headers["id"]] += 1
             self.queued.append(sender)
+            self.queued_ids.append(headers["id"])
 
     def on_postrun(self, sender=None, task_id=None, state=None, **kwargs) -> None:
         with self.condition:

@@ -111,3 +111,24 @@ def test_a_failing_mail_server_is_logged_and_breaks_neither_the_commit_nor_the_o
     assert response.status_code == 201
     assert Order.objects.filter(pk=response.json()["id"]).exists()
     assert "the mail server is down" in caplog.text
+
+
+def test_a_confirmation_delivered_twice_is_the_same_email_to_the_customer(
+    customer_client, full_cart, checkout, mailoutbox
+):
+    """Delivery is at least once (a worker killed after the mail server took it sends it
+    again): the Message-ID comes from the outbox message, so mail clients show it once."""
+    from shop.core.models import OutboxMessage
+    from shop.core.outbox import deliver_message
+
+    checkout(customer_client, full_cart.pk)  # the test's transaction never commits:
+    email = OutboxMessage.objects.get(topic="order.confirmation_email")  # not sent yet
+    deliver_message(email.pk)
+    OutboxMessage.objects.filter(pk=email.pk).update(delivered_at=None)  # as if killed
+    deliver_message(email.pk)
+
+    first, again = (message.message()["Message-ID"] for message in mailoutbox)
+    assert first == again == f"<order-confirmation.{email.pk}@localhost>", (
+        f"delivered one confirmation twice, got Message-IDs {first} and {again}, expected "
+        "the same one, from the outbox message id and the sender's domain"
+    )
