@@ -12,6 +12,7 @@ where a test kills it (``first_received`` is set at that moment).
 import asyncio
 import email
 import threading
+import time
 from email.message import Message
 
 from aiosmtpd.controller import Controller
@@ -24,6 +25,7 @@ class FakeMailServer:
         self.delay = delay
         self.hold_first = hold_first
         self.received: list[Message] = []
+        self.received_at: list[float] = []  # time.perf_counter() when each was taken
         self.lock = threading.Lock()
         self.first_received = threading.Event()
         self.released = threading.Event()
@@ -43,11 +45,12 @@ class FakeMailServer:
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's hook
         message = email.message_from_bytes(envelope.original_content or envelope.content)
-        with self.lock:
-            self.received.append(message)
-            first = len(self.received) == 1
         if self.delay:
             await asyncio.sleep(self.delay)  # the mail server's own latency, on purpose
+        with self.lock:
+            self.received.append(message)
+            self.received_at.append(time.perf_counter())
+            first = len(self.received) == 1
         if first and self.hold_first:
             self.first_received.set()
             await asyncio.get_running_loop().run_in_executor(None, self.released.wait, 60)

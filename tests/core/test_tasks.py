@@ -64,8 +64,8 @@ class CountingRefusingMailServer(BaseEmailBackend):
 def test_the_task_delivers_its_message_once_and_then_does_nothing(delivered):
     message = unqueued_message()
 
-    first = deliver_outbox_message.apply(args=[str(message.pk)]).get()
-    second = deliver_outbox_message.apply(args=[str(message.pk)]).get()
+    first = deliver_outbox_message.apply(args=[str(message.pk)]).result
+    second = deliver_outbox_message.apply(args=[str(message.pk)]).result
 
     assert (first, second) == ("delivered", "nothing to do")
     assert delivered == [{"n": 1}], "a task delivered twice must deliver once"
@@ -90,7 +90,7 @@ def test_the_task_skips_a_message_another_worker_is_delivering(delivered):
     other.start()
     try:
         assert locked.wait(30), "harness: the other worker never locked the row"
-        skipped = deliver_outbox_message.apply(args=[str(message.pk)]).get()
+        skipped = deliver_outbox_message.apply(args=[str(message.pk)]).result
     finally:
         release.set()
         other.join()
@@ -170,7 +170,7 @@ def test_the_beat_schedule_runs_the_outbox_sweep_every_ten_seconds(delivered):
     [entry] = app.conf.beat_schedule.values()
     unqueued_message(1), unqueued_message(2)
 
-    summary = app.tasks[entry["task"]].apply().get()
+    summary = app.tasks[entry["task"]].apply().result
 
     assert (entry["task"], entry["schedule"]) == (deliver_outbox.name, 10.0)
     assert entry["options"]["expires"] <= entry["schedule"], "a late sweep is dropped"
