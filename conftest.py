@@ -60,6 +60,16 @@ def pytest_configure(config: pytest.Config) -> None:
     # Real hashing costs ~100 ms a password; the tests are about behaviour, not cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+    # No collectstatic before the suite: pages link static files by their plain names
+    # (the hashed names need collectstatic's manifest), and WhiteNoise looks files up
+    # when asked instead of scanning a STATIC_ROOT that does not exist. The production
+    # path (collectstatic, hashed names, gunicorn, debug off) is tests/browser's.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+
     # Tracing is on in every test, as in production: one in-memory exporter for the
     # run, installed before instrumenting (a tracer provider can be set only once).
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor

@@ -10,14 +10,19 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from shop.core.flags import accepted_words, parse_flag
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    parsed = parse_flag(value)
+    if parsed is None:
+        raise ImproperlyConfigured(f"{name} must be one of {accepted_words()}, got {value!r}.")
+    return parsed
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -72,6 +77,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",  # the admin login's failure limit
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from /static/ (no CDN)
     # The six domain apps (pattern 01). Dependencies point one way; see pyproject's
     # import-linter contracts.
     "shop.core",
@@ -84,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/, before anything else reads the request
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,8 +122,6 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- HTTPS and cookies (what `manage.py check --deploy` asks for) ---------------------
@@ -143,12 +148,79 @@ NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 if NUM_PROXIES > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Static files (WhiteNoise) ------------------------------------------------------
+
+# The admin's and Swagger UI's files, served by the shop itself with debug off:
+# `python manage.py collectstatic --noinput` copies them to STATIC_ROOT, and
+# WhiteNoise serves them from there under gunicorn, compressed (gzip), with
+# content-hashed names cached for a year. No web server or CDN needed in front.
+STATIC_URL = "static/"
+# Where collectstatic puts them: staticfiles/ (git-ignored) unless DJANGO_STATIC_ROOT says.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Database connections ----------------------------------------------------------
+
+
+def env_seconds(name: str, default: int | None) -> int | None:
+    """Whole seconds from the environment; ``none`` (or ``unlimited``) means no limit."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"none", "unlimited"}:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole seconds or 'none', got {value!r}."
+        ) from None
+
+
+def database_connection_settings() -> dict:
+    """Persistent connections, checked before each request reuses them.
+
+    Opening a PostgreSQL connection (a new server process, authentication) costs
+    more than a whole checkout's queries; by default Django pays it on every
+    request (CONN_MAX_AGE 0). A connection is kept for DATABASE_CONN_MAX_AGE
+    seconds (``none``: for the process's lifetime, ``0``: closed after each request),
+    and with DATABASE_CONN_HEALTH_CHECKS on, Django pings it (``SELECT 1``) before
+    the first query of each request, so a connection the server dropped (a restart,
+    a failover) is replaced instead of failing that request.
+    """
+    return {
+        "conn_max_age": env_seconds("DATABASE_CONN_MAX_AGE", 600),
+        "conn_health_checks": env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
+    }
+
+
+def database_pool_options() -> dict:
+    """DATABASE_POOL=true: psycopg 3's pool per process instead (the ``pool`` extra).
+
+    Not the default: a sync worker serves one request at a time and needs exactly
+    one connection, which CONN_MAX_AGE keeps with nothing to install; side by side
+    (``nox -s bench -- checkout``) the pool was no faster for sync workers, within
+    the noise. A pool pays off with many threads per process (GUNICORN_THREADS):
+    DATABASE_POOL_MAX_SIZE caps the connections they share, where CONN_MAX_AGE keeps
+    one per thread.
+    """
+    # CONN_HEALTH_CHECKS becomes the pool's check of a connection before it lends it.
+    size = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "4"))
+    return {"min_size": 1, "max_size": size, "timeout": 10}
+
+
 # --- Database -----------------------------------------------------------------
 
 
 def database_from_url(url: str) -> dict:
     """One database alias from a URL, with the SQLite settings the shop relies on."""
-    config = dj_database_url.parse(url)
+    config = dj_database_url.parse(url, **database_connection_settings())
+    if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL"):
+        config["CONN_MAX_AGE"] = 0  # Django refuses persistent connections beside a pool
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": database_pool_options()}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             # IMMEDIATE takes the write lock when a transaction starts, so concurrent
@@ -326,6 +398,11 @@ SPECTACULAR_SETTINGS = {
     # not turn them into a 401 (which would not even be JSON there).
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar, served from /static/: the
+    # default loads them from a CDN, which leaves /api/docs/ blank with no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging ----------------------------------------------------------------------------

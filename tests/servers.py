@@ -1,11 +1,15 @@
 """The shop as production runs it: gunicorn with several worker processes, on loopback.
 
+gunicorn starts at the repository root, so it reads ``gunicorn.conf.py`` (the
+post-fork telemetry set-up, threads from GUNICORN_THREADS); the flags given here win.
+
 Shared by the fault tests, the fuzz run, the checkout benchmark and the soak.
 
 Each request goes over a fresh connection (a sync worker serves one connection at a
 time and closes it), so any worker may answer it.
 """
 
+import gzip
 import http.client
 import json
 import os
@@ -13,7 +17,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +94,8 @@ class Gunicorn:
         app: str = "shop.wsgi:application",
         extra_args: tuple[str, ...] = (),
     ) -> None:
-        self.env = env
+        # Debug off over plain HTTP on loopback: the shop must not redirect to https.
+        self.env = {"DJANGO_SECURE_SSL_REDIRECT": "false", **env}
         self.workers = workers
         self.app = app
         self.extra_args = extra_args
@@ -191,3 +198,108 @@ def request(
         )
     finally:
         conn.close()
+
+
+def spread_over_workers(
+    port: int,
+    path: str,
+    total: int,
+    workers: int,
+    headers_for=lambda n: {},
+) -> list[Answer]:
+    """``total`` GETs of ``path``, each batch of ``workers`` answered by distinct workers.
+
+    By construction, not by luck: a batch of one connection per worker, each sent an
+    unfinished request, then finished in reverse order. Connections are accepted
+    first in, first out, and a sync worker reading an unfinished request accepts
+    nothing else, so the batch's connections are held by distinct workers, and each
+    is answered before the next is finished. ``headers_for(n)``: request n's headers.
+    """
+    answers: list[Answer] = []
+    while len(answers) < total:
+        held = []
+        for _ in range(min(workers, total - len(answers))):
+            conn = socket.create_connection(("127.0.0.1", port), timeout=30)
+            extra = "".join(
+                f"{name}: {value}\r\n"
+                for name, value in headers_for(len(answers) + len(held)).items()
+            )
+            conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}".encode())
+            held.append(conn)
+        for conn in reversed(held):  # the last accepted first: its worker is the only free one
+            with conn:
+                conn.sendall(b"Connection: close\r\n\r\n")
+                response = http.client.HTTPResponse(conn)
+                response.begin()
+                headers = {k.lower(): v for k, v in response.getheaders()}
+                answers.append(Answer(response.status, headers, response.read()))
+    return answers
+
+
+class OtlpCollector:
+    """``with OtlpCollector() as collector:`` an OTLP/HTTP trace receiver on loopback.
+
+    Point a process at it with ``collector.environment()``. It answers 200 to every
+    export and keeps the trace id and name of each span received (``parse=False``:
+    only counts the exports, so a benchmark spends no time decoding them).
+    """
+
+    def __init__(self, *, parse: bool = True) -> None:
+        self.parse = parse
+        self.exports = 0
+        self.spans: list[tuple[str, str]] = []  # (trace id in hex, span name)
+        self.lock = threading.Lock()
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "OTEL_TRACES_EXPORTER": "otlp",
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": f"http://127.0.0.1:{self.port}/v1/traces",
+        }
+
+    def __enter__(self) -> "OtlpCollector":
+        collector = self
+
+        class Receive(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                collector.receive(body)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass  # one line per export would drown the output
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Receive)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def receive(self, body: bytes) -> None:
+        spans = []
+        if self.parse:
+            from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+                ExportTraceServiceRequest,
+            )
+
+            export = ExportTraceServiceRequest.FromString(body)
+            spans = [
+                (span.trace_id.hex(), span.name)
+                for resource in export.resource_spans
+                for scope in resource.scope_spans
+                for span in scope.spans
+            ]
+        with self.lock:
+            self.exports += 1
+            self.spans.extend(spans)
+
+    def trace_ids(self) -> set[str]:
+        with self.lock:
+            return {trace_id for trace_id, _ in self.spans}

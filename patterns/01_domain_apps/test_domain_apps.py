@@ -8,6 +8,7 @@ from django.apps import apps
 from importlinter.application.use_cases import create_report, read_user_options
 from importlinter.application.user_options import UserOptions
 from importlinter.configuration import configure
+from importlinter.contracts.forbidden import ForbiddenContract
 from importlinter.contracts.layers import LayersContract
 from importlinter.contracts.protected import ProtectedContract
 from importlinter.domain.contract import registry
@@ -16,6 +17,7 @@ from patterns.kata import Fails, Kata, said, variant_path
 
 # import-linter's own wiring, done by its command line when run as `lint-imports`.
 configure()
+registry.register(ForbiddenContract, "forbidden")
 registry.register(LayersContract, "layers")
 registry.register(ProtectedContract, "protected")
 
@@ -59,6 +61,8 @@ def describe(metadata: dict) -> str:
     links = [(d["importer"], d["imported"]) for d in metadata.get("invalid_dependencies", [])]
     for broken in metadata.get("illegal_imports", []):
         links += [(link["importer"], link["imported"]) for link in broken.illegal_links]
+    for chain in metadata.get("invalid_chains", []):
+        links.append((chain["downstream_module"], chain["upstream_module"]))
     if not links:
         return "see lint-imports"
     importer, imported = sorted(links)[0]

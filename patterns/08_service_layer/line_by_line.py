@@ -19,9 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shop.carts.models import Cart
-from shop.core.errors import EmptyCart, InsufficientStock
+from shop.checkouts.errors import EmptyCart
 from shop.orders.models import Order, OrderItem
 from shop.orders.serializers import OrderSerializer
+from shop.products.errors import InsufficientStock
 from shop.products.models import SKU
 
 

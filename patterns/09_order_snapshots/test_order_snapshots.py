@@ -24,9 +24,9 @@ from rest_framework.test import APIClient
 from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
 from shop.carts.services import cart_add_item, cart_create
 from shop.checkouts.services import create_order_from_cart
-from shop.core.errors import StillReferenced
 from shop.orders.models import Order, OrderItem, SnapshotIsImmutable
 from shop.orders.views import OrderViewSet
+from shop.products.errors import StillReferenced
 from shop.products.models import SKU, Product
 from shop.products.services import (
     product_archive,
@@ -51,7 +51,7 @@ def checkout(user, *lines: tuple[SKU, int]) -> Order:
     cart = cart_create(user=user)
     for sku, quantity in lines:
         cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku.pk, quantity=quantity)
-    return create_order_from_cart(cart, user=user).order
+    return create_order_from_cart(user=user, cart_id=cart.pk).order
 
 
 def differences(got: dict, expected: dict) -> tuple[str, str]:
@@ -429,7 +429,7 @@ class CatalogueEditsNeverChangeAnOrder(RuleBasedStateMachine):
         cart = cart_create(user=self.customer)
         for sku, quantity in lines.items():
             cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku, quantity=quantity)
-        order = create_order_from_cart(cart, user=self.customer).order
+        order = create_order_from_cart(user=self.customer, cart_id=cart.pk).order
 
         items = [
             {

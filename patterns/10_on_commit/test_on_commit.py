@@ -35,12 +35,12 @@ from patterns.concurrency import run_concurrently
 from patterns.crashes import CheckedClient, answer
 from patterns.kata import Fails, Holds, Kata, load_variant, require, said
 from shop.checkouts import services as checkout
-from shop.core.errors import InsufficientStock
 from shop.core.models import OutboxMessage
 from shop.core.outbox import DeliveryRun, deliver_pending, outbox_put
 from shop.core.side_effects import after_commit
 from shop.orders.effects import announce_order_placed
 from shop.orders.models import Order
+from shop.products.errors import InsufficientStock
 from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
 kata = Kata(
@@ -199,7 +199,7 @@ def test_a_checkout_rolled_back_by_its_callers_transaction_sends_no_email(
         suppress(CallerGaveUp),
         transaction.atomic(),  # its savepoint around the checkout
     ):
-        checkout.create_order_from_cart(cart, user=cart.user)
+        checkout.create_order_from_cart(user=cart.user, cart_id=cart.pk)
         raise CallerGaveUp()
 
     require(announced, "the checkout announced its order")
@@ -270,7 +270,7 @@ def test_every_committed_order_gets_one_email_and_one_notification_and_no_other_
                 suppress(CallerGaveUp),
                 transaction.atomic(),  # its savepoint around the checkout
             ):
-                checkout.create_order_from_cart(cart, user=user)
+                checkout.create_order_from_cart(user=user, cart_id=cart.pk)
                 if attempt == CALLER_ROLLS_BACK:
                     raise CallerGaveUp()
         deliver_pending()
@@ -394,8 +394,8 @@ def test_two_orders_placed_in_one_transaction_get_one_email_each(
 ):
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        first = checkout.create_order_from_cart(cart_to_buy(user=user), user=user).order
-        second = checkout.create_order_from_cart(cart_to_buy(user=user), user=user).order
+        first = checkout.create_order_from_cart(user=user, cart_id=cart_to_buy(user=user).pk).order
+        second = checkout.create_order_from_cart(user=user, cart_id=cart_to_buy(user=user).pk).order
 
     emailed = emailed_orders(mailoutbox)
     assert emailed == [first.pk, second.pk], said(

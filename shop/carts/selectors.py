@@ -1,5 +1,3 @@
-from django.db.models import QuerySet
-
 from shop.carts.models import Cart, CartItem
 from shop.core.errors import NotFound
 
@@ -21,5 +19,7 @@ def cart_locked(*, user, cart_id: int) -> Cart:
     return cart
 
 
-def cart_lines(*, cart: Cart) -> QuerySet[CartItem]:
-    return CartItem.objects.filter(cart=cart).order_by("sku_id")
+def cart_quantities(*, cart: Cart) -> dict[int, int]:
+    """SKU id -> quantity for each line of the cart, in SKU id order."""
+    lines = CartItem.objects.filter(cart=cart).order_by("sku_id")
+    return dict(lines.values_list("sku_id", "quantity"))

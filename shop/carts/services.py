@@ -9,9 +9,10 @@ deleted unordered by checkout's "empty the cart" (tests/security/test_write_race
 from django.db import transaction
 from django.db.models import F
 
+from shop.carts.errors import QuantityTooLarge
 from shop.carts.models import MAX_QUANTITY, Cart, CartItem
 from shop.carts.selectors import cart_locked
-from shop.core.errors import NotFound, QuantityTooLarge
+from shop.core.errors import NotFound
 from shop.core.rows import update_or_not_found
 from shop.products.selectors import sku_for_sale
 

@@ -7,11 +7,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shop.carts.selectors import cart_of
 from shop.checkouts.serializers import CheckoutSerializer, IdempotencyKeyHeader
 from shop.checkouts.services import create_order_from_cart
 from shop.core.serializers import error_responses
-from shop.orders.selectors import order_of
 from shop.orders.serializers import OrderSerializer
 
 
@@ -48,14 +46,14 @@ class CheckoutView(APIView):
     def post(self, request: Request) -> Response:
         body = CheckoutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        cart = cart_of(user=request.user, cart_id=body.validated_data["cart_id"])
         checkout = create_order_from_cart(
-            cart, user=request.user, idempotency_key=idempotency_key(request)
+            user=request.user,
+            cart_id=body.validated_data["cart_id"],
+            idempotency_key=idempotency_key(request),
         )
-        order = order_of(user=request.user, order_id=checkout.order.pk)
         headers = {"Idempotent-Replayed": "true"} if checkout.replayed else {}
         return Response(
-            OrderSerializer(order).data, status=status.HTTP_201_CREATED, headers=headers
+            OrderSerializer(checkout.order).data, status=status.HTTP_201_CREATED, headers=headers
         )
 
 

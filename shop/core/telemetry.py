@@ -11,14 +11,26 @@ WSGI/ASGI handler: the handler reads MIDDLEWARE when it is built, and
   ``OTEL_EXPORTER_OTLP_ENDPOINT``, with the ``otlp`` extra installed), or a
   comma-separated list of them. ``OTEL_EXPORTER_OTLP_PROTOCOL`` is not read:
   OTLP here is always HTTP/protobuf.
+  Every real exporter sits behind a ``BatchSpanProcessor``: spans are queued and
+  sent by a background thread, never by the request that made them.
+- ``OTEL_TRACES_SAMPLER`` and ``OTEL_TRACES_SAMPLER_ARG`` (for instance
+  ``parentbased_traceidratio`` and ``0.1``): read by the SDK's ``TracerProvider``
+  itself; the default keeps every trace (``parentbased_always_on``).
+- ``OTEL_PYTHON_DISABLED_INSTRUMENTATIONS``: a comma-separated list of
+  ``django``, ``psycopg``, ``sqlite3``, ``celery`` to leave out, as ``opentelemetry-instrument``
+  reads it; ``psycopg`` drops the per-query spans (their cost is measured in
+  ``nox -s bench -- checkout``).
 - ``OTEL_SERVICE_NAME`` or ``service.name`` in ``OTEL_RESOURCE_ATTRIBUTES``
   (default ``shop``), and any other resource attributes (for instance
   ``deployment.environment=staging``) describe the process.
 
-Forking servers: without ``--preload`` each gunicorn worker imports
-``shop.wsgi`` itself. With ``--preload`` the configuration is inherited, and
-the SDK restarts its batch exporter's thread in each child (it registers an
-at-fork hook; checked by hand with SDK 1.45), so no ``post_fork`` hook is needed.
+Forking servers: ``gunicorn.conf.py`` calls this in each worker right after the
+fork (``post_fork``), before the worker loads ``shop.wsgi``. With ``--preload``
+the master has configured it already and the workers inherit it; the SDK
+restarts its batch exporter's thread in each child (an at-fork hook), and
+``tests/serving/test_gunicorn_telemetry.py`` checks that spans leave every worker.
+Celery workers and beat call it when they start (``worker_init`` in ``shop/celery.py``),
+before the pool forks, and inherit it the same way.
 """
 
 import os
@@ -40,17 +52,28 @@ def configure_opentelemetry(*, span_processor: SpanProcessor | None = None) -> b
     global _configured
     if _configured:
         return True
+    # The SDK's own reading of this variable, not the shop's yes/no words: only "true"
+    # disables it, and the two must agree on whether tracing is on.
     if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return False
 
-    provider = TracerProvider(resource=resource())
-    for processor in [span_processor] if span_processor else processors_from_environment():
-        provider.add_span_processor(processor)
-    trace.set_tracer_provider(provider)
+    trace.set_tracer_provider(tracer_provider(span_processor=span_processor))
     instrument_django_and_database()
     instrument_celery()
     _configured = True
     return True
+
+
+def tracer_provider(*, span_processor: SpanProcessor | None = None) -> TracerProvider:
+    """The process's tracer provider: its resource, its exporters, and the SDK's sampler.
+
+    No sampler is passed: the SDK then builds it from OTEL_TRACES_SAMPLER (and its
+    argument), which a sampler of ours would silently override.
+    """
+    provider = TracerProvider(resource=resource())
+    for processor in [span_processor] if span_processor else processors_from_environment():
+        provider.add_span_processor(processor)
+    return provider
 
 
 def resource() -> Resource:
@@ -83,14 +106,16 @@ def instrument_django_and_database() -> None:
     from django.conf import settings
     from opentelemetry.instrumentation.django import DjangoInstrumentor
 
-    DjangoInstrumentor().instrument()
+    disabled = disabled_instrumentations()
+    if "django" not in disabled:
+        DjangoInstrumentor().instrument()
     engine = settings.DATABASES["default"]["ENGINE"]
-    if engine == "django.db.backends.postgresql":
+    if engine == "django.db.backends.postgresql" and "psycopg" not in disabled:
         # psycopg 3. The psycopg2 instrumentor (the article's) would trace nothing.
         from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
 
         PsycopgInstrumentor().instrument()
-    elif engine == "django.db.backends.sqlite3":
+    elif engine == "django.db.backends.sqlite3" and "sqlite3" not in disabled:
         from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
 
         SQLite3Instrumentor().instrument()
@@ -104,9 +129,16 @@ def instrument_celery() -> None:
     confirmation, on another machine, are one trace. Without a broker the task runs
     in the request, inside its span.
     """
+    if "celery" in disabled_instrumentations():
+        return
     from opentelemetry.instrumentation.celery import CeleryInstrumentor
 
     CeleryInstrumentor().instrument()
+
+
+def disabled_instrumentations() -> set[str]:
+    value = os.environ.get("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", "")
+    return {name.strip().lower() for name in value.split(",") if name.strip()}
 
 
 tracer = trace.get_tracer("shop")

@@ -13,7 +13,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from shop.orders.models import Order
+from shop.orders.models import Order, OrderItem
 
 ORDER_CONFIRMATION_EMAIL = "order.confirmation_email"
 
@@ -35,10 +35,17 @@ def email_message_id(outbox_message_id: UUID) -> str:
 
 def send_order_confirmation(*, order_id: int, email_id: str | None = None) -> None:
     """Email the order's buyer; ``email_id`` is its Message-ID (Django makes one if None)."""
-    order = Order.objects.select_related("user").prefetch_related("items").get(pk=order_id)
+    # One query: the items, each joined to its order and the buyer (a checkout never
+    # writes an order without items). Without a broker it runs in the request that
+    # placed the order, after the commit, so it is kept to one round trip.
+    items = list(OrderItem.objects.select_related("order__user").filter(order_id=order_id))
+    if not items:
+        raise Order.DoesNotExist(
+            f"Order {order_id} does not exist, or its transaction has not committed yet."
+        )
+    order = items[0].order
     lines = "\n".join(
-        f"  {i.quantity} x {i.product_name} ({i.sku_code})  {i.line_total}"
-        for i in order.items.all()
+        f"  {i.quantity} x {i.product_name} ({i.sku_code})  {i.line_total}" for i in items
     )
     EmailMessage(
         subject=f"Your order #{order.pk}",

@@ -9,7 +9,11 @@ def order_list(*, user) -> QuerySet[Order]:
 
 
 def order_for_key(*, user, idempotency_key: str) -> Order | None:
-    return Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    """The order an earlier request with this key placed, with its items (for the replay).
+
+    One query when there is none (the usual case); the items' query runs only for a replay.
+    """
+    return order_list(user=user).filter(idempotency_key=idempotency_key).first()
 
 
 def order_of(*, user, order_id: int) -> Order:

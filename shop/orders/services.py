@@ -37,7 +37,7 @@ def order_place(
         idempotency_key=idempotency_key,
         request_fingerprint=request_fingerprint,
     )
-    order.lines = OrderItem.objects.bulk_create(
+    items = OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
             sku_id=line.sku_id,
@@ -49,4 +49,19 @@ def order_place(
         )
         for line in lines
     )
+    keep_as_prefetched(order, items)
     return order
+
+
+def keep_as_prefetched(order: Order, items: list[OrderItem]) -> None:
+    """Let ``order.items.all()`` return the rows just written, without reading them back.
+
+    The checkout answers with the order it wrote; reading it again would cost two
+    queries for what is already in hand. This stores the items exactly where
+    ``prefetch_related("items")`` would (Django's own prefetch does the same three
+    assignments), so every reader of ``order.items`` sees them.
+    """
+    queryset = order.items.all()
+    queryset._result_cache = items
+    queryset._prefetch_done = True
+    order._prefetched_objects_cache = {"items": queryset}

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from shop.products import services
 from shop.products.models import SKU, Product
 
 
@@ -17,13 +18,16 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [SKUInline]
     actions = ["archive", "restore"]
 
+    # Through the services, like the API: a rule added there holds here too.
     @admin.action(description="Archive (soft delete) the selected products")
     def archive(self, request, queryset):
-        queryset.update(is_active=False)
+        for product in queryset:
+            services.product_archive(product=product)
 
     @admin.action(description="Restore the selected products")
     def restore(self, request, queryset):
-        queryset.update(is_active=True)
+        for product in queryset:
+            services.product_update(product=product, is_active=True)
 
 
 @admin.register(SKU)

@@ -2,7 +2,7 @@
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
-from shop.core.errors import InsufficientStock, SKUNotAvailable
+from shop.products.errors import InsufficientStock, SKUNotAvailable
 from shop.products.models import SKU, Product
 
 # Pattern 07: how well a product's name matches a search term.

@@ -5,8 +5,8 @@ from decimal import Decimal
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, When
 
-from shop.core.errors import StillReferenced
 from shop.core.rows import update_or_not_found
+from shop.products.errors import StillReferenced
 from shop.products.models import SKU, Product
 
 

@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shop.core.flags import accepted_words, parse_flag
 from shop.core.permissions import IsStaffOrReadOnly
 from shop.core.serializers import error_responses
 from shop.products import services
@@ -19,21 +20,18 @@ from shop.products.serializers import (
     SKUUpdateSerializer,
 )
 
-TRUE_WORDS = {"true", "1", "yes"}
-FALSE_WORDS = {"false", "0", "no", ""}
 # Anyone reads the catalogue: a token is optional (IsStaffOrReadOnly, which the schema
 # generator cannot see through, would otherwise document it as required).
 TOKEN_OPTIONAL = [{"jwtAuth": []}, {}]
 
 
 def flag(request: Request, name: str) -> bool:
-    """A yes/no query parameter; anything unrecognised is a 400, not a silent no."""
-    value = request.query_params.get(name, "").strip().lower()
-    if value not in TRUE_WORDS | FALSE_WORDS:
-        raise ValidationError(
-            {name: [f"Use one of: {', '.join(sorted(TRUE_WORDS | FALSE_WORDS - {''}))}."]}
-        )
-    return value in TRUE_WORDS
+    """A yes/no query parameter, no by default; anything unrecognised is a 400, not a silent no."""
+    value = request.query_params.get(name, "")
+    parsed = parse_flag(value) if value.strip() else False
+    if parsed is None:
+        raise ValidationError({name: [f"Use one of: {accepted_words()}."]})
+    return parsed
 
 
 @extend_schema_view(

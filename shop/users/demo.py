@@ -12,9 +12,7 @@ DEMO_ACCOUNTS = [
 
 def seed(stdout) -> None:
     for account in DEMO_ACCOUNTS:
-        user = User.objects.filter(email__iexact=account["email"]).first() or User(
-            email=account["email"]
-        )
+        user = User.objects.find_by_email(account["email"]) or User(email=account["email"])
         user.is_active = True
         user.email_verified_at = user.email_verified_at or timezone.now()
         user.is_staff = user.is_superuser = account["is_staff"]

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from shop.core.errors import EmailNotVerified, InvalidCredentials, InvalidVerificationToken
 from shop.core.side_effects import after_commit
 from shop.users.emails import send_verification_email
+from shop.users.errors import EmailNotVerified, InvalidCredentials, InvalidVerificationToken
 from shop.users.models import User
 from shop.users.tokens import email_verification_token
 

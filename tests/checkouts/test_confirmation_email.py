@@ -132,3 +132,16 @@ def test_a_confirmation_delivered_twice_is_the_same_email_to_the_customer(
         f"delivered one confirmation twice, got Message-IDs {first} and {again}, expected "
         "the same one, from the outbox message id and the sender's domain"
     )
+
+
+def test_the_confirmation_reads_the_order_in_one_query(
+    customer_client, full_cart, checkout, django_assert_num_queries, mailoutbox
+):
+    from shop.orders.emails import send_order_confirmation
+
+    order_id = checkout(customer_client, full_cart.pk).json()["id"]
+
+    with django_assert_num_queries(1):
+        send_order_confirmation(order_id=order_id)
+
+    assert mailoutbox[0].subject == f"Your order #{order_id}"

@@ -1,11 +1,12 @@
 """A checkout runs a fixed number of queries, however many lines the cart has (pattern 08).
 
-The queries: the caller's account; the cart (to 404 a stranger's), then the cart
-again, locked, inside a savepoint; its lines; the SKUs, locked, with their
-products; a savepoint around the order's INSERT and its items' one INSERT; the
-outbox row (pattern 10); one UPDATE for all the stock; one DELETE for all the
-lines; the release; the order and its items read back for the answer. An
-Idempotency-Key adds one lookup.
+The queries: the caller's account (the access token's user must still be active);
+the cart, locked (a stranger's is a 404 here, with no read before it); its lines;
+the SKUs, locked, with their products; the order's INSERT and its items' one
+INSERT; the outbox row (pattern 10); one UPDATE for all the stock; one DELETE for
+all the lines. The answer is the order in hand: nothing is read back. An
+Idempotency-Key adds one lookup. Here the test's own transaction turns the
+checkout's BEGIN and COMMIT into a SAVEPOINT and its RELEASE, which are counted.
 """
 
 import pytest
@@ -14,7 +15,9 @@ from tests.factories import CartItemFactory
 
 pytestmark = pytest.mark.django_db
 
-CHECKOUT_QUERIES = 16
+CHECKOUT_QUERIES = 11
+# A replay: the account, the savepoint, the cart lock, the earlier order, its items, the release.
+REPLAY_QUERIES = 6
 
 
 @pytest.mark.parametrize("lines", [1, 50])
@@ -41,3 +44,16 @@ def test_an_idempotency_key_costs_one_more_query_for_1_or_50_lines(
 
     assert response.status_code == 201
     assert len(response.json()["items"]) == lines
+
+
+@pytest.mark.parametrize("lines", [1, 50])
+def test_a_replay_reads_the_earlier_order_and_its_items_once(
+    customer_client, cart, checkout, django_assert_num_queries, lines
+):
+    CartItemFactory.create_batch(lines, cart=cart, quantity=2)
+    first = checkout(customer_client, cart.pk, "a-key")
+
+    with django_assert_num_queries(REPLAY_QUERIES):
+        replay = checkout(customer_client, cart.pk, "a-key")
+
+    assert replay.json() == first.json()

@@ -1,6 +1,7 @@
 """GET /api/schema/ (OpenAPI 3, drf-spectacular) and GET /api/docs/ (Swagger UI)."""
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -58,6 +59,17 @@ def test_the_docs_page_is_swagger_ui(api_client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert b"swagger-ui" in response.content
+
+
+def test_the_docs_page_loads_swagger_ui_from_the_shops_own_static_files(api_client):
+    """No CDN: with no internet a CDN-hosted Swagger UI is a blank page (drf-spectacular-sidecar)."""
+    page = api_client.get("/api/docs/").content.decode()
+
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets), assets
+    assert all(a.startswith("/static/") for a in assets), (
+        f"the docs page loads {[a for a in assets if not a.startswith('/static/')]} from elsewhere"
+    )
 
 
 def test_every_operation_that_needs_a_token_documents_its_401_with_the_error_body(api_client):

@@ -45,7 +45,10 @@ def settings_from_env() -> dict:
 
 
 def test_defaults_are_the_ones_api_md_lists():
-    names = "THROTTLE_RATE_ANON THROTTLE_RATE_USER THROTTLE_RATE_LOGIN NUM_PROXIES DATABASE_URL CACHE_URL"
+    names = (
+        "THROTTLE_RATE_ANON THROTTLE_RATE_USER THROTTLE_RATE_LOGIN NUM_PROXIES DATABASE_URL "
+        "CACHE_URL DATABASE_CONN_MAX_AGE DATABASE_CONN_HEALTH_CHECKS DATABASE_POOL"
+    )
     unset = dict.fromkeys(names.split())
     result = run_python(PRINT_SETTINGS, DJANGO_DEBUG="true", **unset)
     assert result.returncode == 0, result.stderr
@@ -60,6 +63,10 @@ def test_defaults_are_the_ones_api_md_lists():
         "login": "1000/day",
     }
     assert defaults["DATABASE"]["NAME"] == str(ROOT / "db.sqlite3")
+    assert (defaults["DATABASE"]["CONN_MAX_AGE"], defaults["DATABASE"]["CONN_HEALTH_CHECKS"]) == (
+        600,
+        True,
+    ), "connections must persist, checked before reuse, unless the environment says otherwise"
     assert defaults["CACHE"]["BACKEND"].endswith("LocMemCache")
 
 
@@ -128,3 +135,65 @@ def test_an_invalid_cache_url_fails_clearly(url):
         cache_from_url(url)
 
     assert repr(url) in str(caught.value), "the message must show the value it refused"
+
+
+# --- Database connections -------------------------------------------------------------------
+
+PG_URL = "postgres://shop@%2Ftmp%2Fpg/shop"
+
+
+@pytest.fixture
+def connection_env(monkeypatch):
+    """No connection variables set: each test sets the ones it is about."""
+    for name in [
+        "DATABASE_CONN_MAX_AGE",
+        "DATABASE_CONN_HEALTH_CHECKS",
+        "DATABASE_POOL",
+        "DATABASE_POOL_MAX_SIZE",
+    ]:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_postgres_connections_persist_and_are_checked_before_reuse_by_default(connection_env):
+    database = database_from_url(PG_URL)
+
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (600, True)
+    assert "pool" not in database.get("OPTIONS", {})
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0", 0), ("30", 30), ("none", None)])
+def test_the_connection_age_comes_from_the_environment(connection_env, value, expected):
+    connection_env.setenv("DATABASE_CONN_MAX_AGE", value)
+    connection_env.setenv("DATABASE_CONN_HEALTH_CHECKS", "false")
+
+    database = database_from_url(PG_URL)
+
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (expected, False)
+
+
+def test_a_connection_age_that_is_not_seconds_fails_clearly(connection_env):
+    connection_env.setenv("DATABASE_CONN_MAX_AGE", "ten minutes")
+
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_CONN_MAX_AGE"):
+        database_from_url(PG_URL)
+
+
+def test_database_pool_selects_psycopgs_pool_without_persistent_connections(connection_env):
+    connection_env.setenv("DATABASE_POOL", "true")
+    connection_env.setenv("DATABASE_POOL_MAX_SIZE", "8")
+
+    database = database_from_url(PG_URL + "?sslmode=disable")
+
+    assert database["CONN_MAX_AGE"] == 0, "Django refuses CONN_MAX_AGE beside a pool"
+    assert database["OPTIONS"]["pool"]["max_size"] == 8
+    assert database["OPTIONS"]["sslmode"] == "disable", "the URL's own options were dropped"
+    assert database["CONN_HEALTH_CHECKS"] is True, "the pool checks connections before lending"
+
+
+def test_a_misspelt_yes_or_no_fails_start_up_naming_the_variable():
+    """Read as "no", DJANGO_DEBUG=ture would quietly start in production mode."""
+    result = run_python("import django; django.setup()", DJANGO_DEBUG="ture")
+
+    assert result.returncode != 0, "a misspelt DJANGO_DEBUG was read as a yes or a no"
+    assert "DJANGO_DEBUG must be one of" in result.stderr

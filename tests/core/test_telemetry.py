@@ -142,3 +142,62 @@ def test_the_service_is_named_from_the_environment(monkeypatch, env, expected):
         monkeypatch.setenv(name, value)
 
     assert resource().attributes["service.name"] == expected
+
+
+def test_the_sampler_comes_from_otel_traces_sampler(monkeypatch):
+    from shop.core.telemetry import tracer_provider
+
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER_ARG", "0.25")
+
+    description = tracer_provider().sampler.get_description()
+
+    assert description.startswith("ParentBased{root:TraceIdRatioBased{0.25}"), description
+
+
+def test_every_trace_is_kept_by_default(monkeypatch):
+    from shop.core.telemetry import tracer_provider
+
+    monkeypatch.delenv("OTEL_TRACES_SAMPLER", raising=False)
+
+    assert (
+        tracer_provider().sampler.get_description().startswith("ParentBased{root:AlwaysOnSampler")
+    )
+
+
+HEALTH_SPANS = """
+import django
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from shop.core.telemetry import configure_opentelemetry
+
+spans = InMemorySpanExporter()
+configure_opentelemetry(span_processor=SimpleSpanProcessor(spans))
+django.setup()
+from django.test import Client
+
+assert Client().get("/api/health/").status_code == 200
+print(sorted(span.kind.name for span in spans.get_finished_spans()))
+"""
+
+
+@pytest.mark.parametrize(
+    ("disabled", "kinds"),
+    [("", ["CLIENT", "SERVER"]), ("sqlite3", ["SERVER"]), ("django, sqlite3", [])],
+)
+def test_otel_python_disabled_instrumentations_leaves_those_out(disabled, kinds):
+    """``sqlite3`` here stands for the driver: the same switch drops psycopg's query spans."""
+    from tests.core.test_settings import run_python
+
+    result = run_python(
+        HEALTH_SPANS,
+        DATABASE_URL="sqlite://",
+        DJANGO_DEBUG="true",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        OTEL_SDK_DISABLED=None,
+        OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=disabled,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(kinds)

@@ -4,15 +4,11 @@ DRF keeps each client's request history in Django's cache. LocMemCache is a dict
 inside one process, so with four workers each one counts alone and a client gets
 four times its rate; ``CACHE_URL=redis://…`` gives every worker the same counters.
 
-The requests are spread over the workers by construction, not by luck: a batch of
-one connection per worker, each sent an unfinished request, then finished in
-reverse order. Connections are accepted first in, first out, and a sync worker
-reading an unfinished request accepts nothing else, so the batch's connections
-are held by distinct workers, and each is answered before the next is finished.
-Every answer carries the pid of the worker that made it (``worker_pid_wsgi``).
+The requests are spread over the workers by construction, not by luck
+(``tests.servers.spread_over_workers``). Every answer carries the pid of the
+worker that made it (``worker_pid_wsgi``).
 """
 
-import http.client
 import shutil
 import socket
 import subprocess
@@ -21,7 +17,14 @@ from collections import Counter
 
 import pytest
 
-from tests.servers import Answer, Gunicorn, free_port, manage, shop_environment
+from tests.servers import (
+    Answer,
+    Gunicorn,
+    free_port,
+    manage,
+    shop_environment,
+    spread_over_workers,
+)
 
 WORKERS = 4
 RATE = 10  # anonymous requests a minute
@@ -83,25 +86,6 @@ def redis_answers_ping(port: int) -> bool:
         return False
 
 
-def spread_over_workers(port: int, total: int, workers: int) -> list[Answer]:
-    """``total`` anonymous GETs, each batch of ``workers`` answered by distinct workers, in order."""
-    answers: list[Answer] = []
-    while len(answers) < total:
-        held = []
-        for _ in range(min(workers, total - len(answers))):
-            conn = socket.create_connection(("127.0.0.1", port), timeout=30)
-            conn.sendall(f"GET {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
-            held.append(conn)
-        for conn in reversed(held):  # the last accepted first: its worker is the only free one
-            with conn:
-                conn.sendall(b"Connection: close\r\n\r\n")
-                response = http.client.HTTPResponse(conn)
-                response.begin()
-                headers = {k.lower(): v for k, v in response.getheaders()}
-                answers.append(Answer(response.status, headers, response.read()))
-    return answers
-
-
 def by_worker(answers: list[Answer]) -> dict[str, Counter]:
     """pid -> Counter of statuses that worker answered."""
     table: dict[str, Counter] = {}
@@ -112,7 +96,7 @@ def by_worker(answers: list[Answer]) -> dict[str, Counter]:
 
 def run(env: dict[str, str]) -> list[Answer]:
     with Gunicorn(env, workers=WORKERS, app="tests.faults.worker_pid_wsgi:application") as server:
-        return spread_over_workers(server.port, REQUESTS, WORKERS)
+        return spread_over_workers(server.port, PATH, REQUESTS, WORKERS)
 
 
 @pytest.mark.skipif(

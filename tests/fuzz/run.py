@@ -131,7 +131,7 @@ def seed_role(email: str, *, staff: bool) -> tuple[str, dict[str, list[int]]]:
         for sku_id in skus[n : n + 2]:
             cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku_id, quantity=1)
         carts.append(cart)
-    order = create_order_from_cart(carts[0], user=user).order
+    order = create_order_from_cart(user=user, cart_id=carts[0].pk).order
     ids = {
         "carts": [cart.pk for cart in carts],
         "items": list(CartItem.objects.filter(cart__in=carts).values_list("pk", flat=True)),

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from patterns.concurrency import run_concurrently
 from patterns.crashes import CheckedClient, answer, crashes_recorded
 from patterns.kata import mount
-from shop.core.errors import EmptyCart
+from shop.checkouts.errors import EmptyCart
 
 
 class Open(APIView):
