@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
+from opentelemetry import context as otel_context
 
 from shop.core.models import OutboxMessage
 from shop.core.side_effects import after_commit
@@ -86,6 +87,12 @@ def queue_delivery(*, message_id: UUID) -> None:
     """
     from shop.core.tasks import deliver_outbox_message  # that module imports this one
 
+    # The tracing of Celery makes the "apply_async" span current when it starts to
+    # publish, and only a publish that succeeds makes it stop being current (seen with
+    # opentelemetry-instrumentation-celery 0.66b1). Restore the caller's trace context
+    # either way, or after a broker outage everything this thread traces next would hang
+    # under a span that never ends.
+    trace_context = otel_context.attach(otel_context.get_current())
     try:
         deliver_outbox_message.apply_async(args=[str(message_id)], task_id=f"outbox-{message_id}")
     except Exception as exc:
@@ -94,6 +101,8 @@ def queue_delivery(*, message_id: UUID) -> None:
             message_id,
             "".join(traceback.format_exception_only(exc)).strip(),
         )
+    finally:
+        otel_context.detach(trace_context)
 
 
 @dataclass

@@ -8,6 +8,7 @@ and ``tests/faults/test_worker_killed.py``.
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -128,6 +129,15 @@ def test_without_a_broker_a_failing_email_is_tried_once_after_commit_then_left_t
 # --- Queuing after the COMMIT: a broker that is down ----------------------------------------
 
 
+@contextmanager
+def restored(context):
+    token = context.attach(context.get_current())
+    try:
+        yield
+    finally:
+        context.detach(token)
+
+
 def closed_port_broker() -> str:
     return f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
 
@@ -146,6 +156,24 @@ def test_a_broker_down_at_commit_costs_neither_the_order_nor_a_500(caplog):
     assert deliver_pending().delivered == 2, "the sweep delivers what could not be queued"
 
 
+def test_a_failed_queuing_leaves_the_callers_trace_context_as_it_was(caplog):
+    """Outside a request (a management command, a shell) nothing else would restore it."""
+    from opentelemetry import trace
+
+    from shop.core.outbox import queue_delivery
+
+    with celery_on_broker(closed_port_broker()):
+        before = trace.get_current_span()
+        queue_delivery(message_id="00000000-0000-0000-0000-000000000000")
+        after = trace.get_current_span()
+
+    assert "the outbox sweep will deliver it" in caplog.text, "harness: the queuing failed"
+    assert after is before, (
+        f"queued a task on a broker that is down, got {after} as the current span after, "
+        f"expected the caller's ({before})"
+    )
+
+
 def test_celerys_delay_on_commit_is_not_robust_so_the_shop_does_not_use_it(
     django_capture_on_commit_callbacks,
 ):
@@ -154,8 +182,10 @@ def test_celerys_delay_on_commit_is_not_robust_so_the_shop_does_not_use_it(
     placed order answers 500. The shop queues through ``after_commit`` instead. When
     Celery makes it robust, this test fails and ``delay_on_commit`` will do."""
     from kombu.exceptions import OperationalError
+    from opentelemetry import context
 
     with (
+        restored(context),  # see test_a_failed_queuing_leaves_the_callers_trace_context_as_it_was
         celery_on_broker(closed_port_broker()),
         pytest.raises(OperationalError),
         django_capture_on_commit_callbacks(execute=True),  # runs hooks as a COMMIT does
