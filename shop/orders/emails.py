@@ -39,10 +39,8 @@ def send_order_confirmation(*, order_id: int, email_id: str | None = None) -> No
     # writes an order without items). Without a broker it runs in the request that
     # placed the order, after the commit, so it is kept to one round trip.
     items = list(OrderItem.objects.select_related("order__user").filter(order_id=order_id))
-    if not items:
-        raise Order.DoesNotExist(
-            f"Order {order_id} does not exist, or its transaction has not committed yet."
-        )
+    if not items:  # no such order, or its transaction has not committed yet
+        raise Order.DoesNotExist("Order matching query does not exist.")  # as .get() says
     order = items[0].order
     lines = "\n".join(
         f"  {i.quantity} x {i.product_name} ({i.sku_code})  {i.line_total}" for i in items
