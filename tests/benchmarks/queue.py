@@ -26,7 +26,7 @@ import time
 from contextlib import contextmanager
 
 ROUNDS = 30
-WARM_UP = 3
+WARM_UP = 10
 SLOW_MAIL = 0.2  # seconds the mail server takes to accept a message
 WORKER_CONCURRENCY = 2
 
