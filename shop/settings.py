@@ -308,6 +308,10 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 if "EMAIL_FILE_PATH" in os.environ:
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+# Seconds an SMTP connection may hang (Django's default: for ever). An email is sent by a
+# task holding its outbox row's lock: a mail server that stops answering must fail it,
+# to be retried, within the broker's visibility timeout (pattern 10).
+EMAIL_TIMEOUT = 30
 
 # --- Notifications to other systems (pattern 10) -----------------------------------------
 
