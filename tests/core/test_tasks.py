@@ -209,7 +209,7 @@ def test_the_beat_schedule_runs_the_outbox_sweep_every_ten_seconds(delivered):
 
 
 @pytest.mark.parametrize("process", ["worker", "beat"])
-def test_a_worker_or_beat_without_a_broker_refuses_to_start_and_says_why(process):
+def test_a_worker_or_beat_without_a_broker_refuses_to_start_and_says_why(process, tmp_path):
     env = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "shop.settings",
@@ -217,7 +217,8 @@ def test_a_worker_or_beat_without_a_broker_refuses_to_start_and_says_why(process
         "DATABASE_URL": "sqlite://",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "shop", process, "--loglevel", "warning"],
+        [sys.executable, "-m", "celery", "-A", "shop", process, "--loglevel", "warning"]
+        + (["--schedule", str(tmp_path / "beat-schedule")] if process == "beat" else []),
         cwd=ROOT,
         env=env,
         capture_output=True,
