@@ -200,3 +200,15 @@ def cart(user):
     from tests.factories import CartFactory
 
     return CartFactory(user=user)
+
+
+@pytest.fixture(scope="session")
+def redis_broker():
+    """A throwaway Redis for the tests of the task queue: one per test process, started on
+    first use; a test that needs it is skipped, with the reason, without redis-server."""
+    from tests.task_queue import RedisServer, redis_or_skip
+
+    redis_or_skip()
+    server = RedisServer()
+    yield server
+    server.stop()

@@ -136,7 +136,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure, print a table: ``nox -s bench -- search``. No argument lists them."""
-    available = ["search", "checkout", "telemetry"]  # modules in tests/benchmarks/
+    available = ["search", "checkout", "telemetry", "queue"]  # modules in tests/benchmarks/
     unknown = set(session.posargs) - set(available)
     if not session.posargs or unknown:
         session.error(f"Name a benchmark: nox -s bench -- {' | '.join(available)}")

@@ -308,12 +308,62 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 if "EMAIL_FILE_PATH" in os.environ:
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+# Seconds an SMTP connection may hang (Django's default: for ever). An email is sent by a
+# task holding its outbox row's lock: a mail server that stops answering must fail it,
+# to be retried, within the broker's visibility timeout (pattern 10).
+EMAIL_TIMEOUT = 30
 
 # --- Notifications to other systems (pattern 10) -----------------------------------------
 
 # Who hears about placed orders: a dotted path to notify(*, message_id, topic, payload),
 # called by `manage.py deliver_outbox` at least once per order (dedupe by message_id).
 ORDER_NOTIFIER = os.environ.get("ORDER_NOTIFIER", "shop.orders.notifications.log_notification")
+
+# --- Background tasks: Celery (pattern 10) -----------------------------------------------
+# shop/celery.py reads every CELERY_* name here. The outbox stays the source of truth:
+# a task only delivers a message that committed, and the sweep on the beat schedule
+# delivers whatever a lost or exhausted task left behind.
+
+# Unset: one machine. A task runs in the process that queues it, at once; the shop queues
+# only after the COMMIT, so the email leaves right after it, from the web process. Its
+# retries then wait for `manage.py deliver_outbox` (cron), never for the request.
+# redis://…: tasks go to `celery -A shop worker` processes, on any number of machines.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker a task is a function call: its error raises where it was called (the
+# shop calls tasks only from robust after-commit hooks, where Django logs it).
+CELERY_TASK_EAGER_PROPAGATES = True
+# Acknowledge a task when it has finished, not when it starts: a worker killed mid-task
+# (deploy, OOM killer, a lost machine) leaves the message to be delivered again...
+CELERY_TASK_ACKS_LATE = True
+# ...also when only the pool process running it died (otherwise it is acknowledged as
+# failed, with WorkerLostError, and gone).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One task at a time per process: a long task never holds others hostage in its prefetch.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis redelivers a task nobody acknowledged within this many seconds: a dead
+    # worker's. Longer than any task runs, or waits for a retry (the shop's wait at most
+    # 32 s), or a live worker's task is run twice. The outbox sweep recovers sooner.
+    "visibility_timeout": 600,
+    # A web process waiting on a broker that is gone: a few seconds, then the checkout
+    # answers anyway (the sweep delivers its messages later).
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: the outbox row is the record
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # logging is configured below, by Django
+CELERY_BEAT_SCHEDULE = {
+    # The sweep: delivers what no task did (a broker down at commit, a worker lost, a
+    # task out of retries). Safe with many workers: each skips rows another holds. A
+    # sweep not started within its interval is dropped, so a backlog never piles up.
+    "deliver-outbox": {
+        "task": "shop.core.tasks.deliver_outbox",
+        "schedule": 10.0,
+        "options": {"expires": 10.0},
+    },
+}
 
 # --- REST framework --------------------------------------------------------------------
 

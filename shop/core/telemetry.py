@@ -17,7 +17,7 @@ WSGI/ASGI handler: the handler reads MIDDLEWARE when it is built, and
   ``parentbased_traceidratio`` and ``0.1``): read by the SDK's ``TracerProvider``
   itself; the default keeps every trace (``parentbased_always_on``).
 - ``OTEL_PYTHON_DISABLED_INSTRUMENTATIONS``: a comma-separated list of
-  ``django``, ``psycopg``, ``sqlite3`` to leave out, as ``opentelemetry-instrument``
+  ``django``, ``psycopg``, ``sqlite3``, ``celery`` to leave out, as ``opentelemetry-instrument``
   reads it; ``psycopg`` drops the per-query spans (their cost is measured in
   ``nox -s bench -- checkout``).
 - ``OTEL_SERVICE_NAME`` or ``service.name`` in ``OTEL_RESOURCE_ATTRIBUTES``
@@ -29,6 +29,8 @@ fork (``post_fork``), before the worker loads ``shop.wsgi``. With ``--preload``
 the master has configured it already and the workers inherit it; the SDK
 restarts its batch exporter's thread in each child (an at-fork hook), and
 ``tests/serving/test_gunicorn_telemetry.py`` checks that spans leave every worker.
+Celery workers and beat call it when they start (``worker_init`` in ``shop/celery.py``),
+before the pool forks, and inherit it the same way.
 """
 
 import os
@@ -57,6 +59,7 @@ def configure_opentelemetry(*, span_processor: SpanProcessor | None = None) -> b
 
     trace.set_tracer_provider(tracer_provider(span_processor=span_processor))
     instrument_django_and_database()
+    instrument_celery()
     _configured = True
     return True
 
@@ -116,6 +119,21 @@ def instrument_django_and_database() -> None:
         from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
 
         SQLite3Instrumentor().instrument()
+
+
+def instrument_celery() -> None:
+    """Tasks join the trace that queued them (issue 13, pattern 10).
+
+    Publishing a task writes the current trace context into its headers; the worker
+    starts the task's span from them. So a checkout and the task that emails its
+    confirmation, on another machine, are one trace. Without a broker the task runs
+    in the request, inside its span.
+    """
+    if "celery" in disabled_instrumentations():
+        return
+    from opentelemetry.instrumentation.celery import CeleryInstrumentor
+
+    CeleryInstrumentor().instrument()
 
 
 def disabled_instrumentations() -> set[str]:

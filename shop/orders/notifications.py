@@ -1,7 +1,8 @@
 """Telling other systems that an order was placed (pattern 10).
 
-The checkout writes an "order.placed" outbox row in its transaction;
-``manage.py deliver_outbox`` calls ``order_placed`` for it, at least once.
+The checkout writes an "order.placed" outbox row in its transaction; after the
+COMMIT a task calls ``order_placed`` for it (``shop/core/tasks.py``), and the outbox
+sweep or ``manage.py deliver_outbox`` does if that task did not: at least once.
 Where the notification goes is the ``ORDER_NOTIFIER`` setting: a dotted path to
 ``notify(*, message_id, topic, payload)``, for instance a webhook poster. It
 must deduplicate by ``message_id``: a crash after it ran and before the relay

@@ -7,6 +7,7 @@ callbacks run only inside ``django_capture_on_commit_callbacks(execute=True)``.
 from decimal import Decimal
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 
 from shop.orders.models import Order
 from tests.factories import CartItemFactory, SKUFactory
@@ -53,7 +54,7 @@ def test_no_email_leaves_before_the_transaction_commits(
 
     assert response.status_code == 201
     assert mailoutbox == []
-    assert len(callbacks) == 1, "the email waits for the commit, as one callback"
+    assert len(callbacks) == 2, "the email and the notification wait for the commit, each queued"
 
 
 def test_each_confirmation_names_its_own_order(
@@ -92,13 +93,15 @@ def test_a_refused_checkout_sends_nothing(
     assert (callbacks, mailoutbox) == ([], [])
 
 
-def test_a_failing_mail_server_is_logged_and_breaks_neither_the_commit_nor_the_order(
-    customer_client, full_cart, checkout, django_capture_on_commit_callbacks, monkeypatch, caplog
-):
-    def refuse(**kwargs):
+class RefusingEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
         raise ConnectionRefusedError("the mail server is down")
 
-    monkeypatch.setattr("shop.orders.emails.send_mail", refuse)
+
+def test_a_failing_mail_server_is_logged_and_breaks_neither_the_commit_nor_the_order(
+    customer_client, full_cart, checkout, django_capture_on_commit_callbacks, settings, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
 
     # Runs the callbacks exactly as Django runs commit hooks: a robust one that
     # raises is logged, and must not raise out of the commit.
@@ -108,6 +111,27 @@ def test_a_failing_mail_server_is_logged_and_breaks_neither_the_commit_nor_the_o
     assert response.status_code == 201
     assert Order.objects.filter(pk=response.json()["id"]).exists()
     assert "the mail server is down" in caplog.text
+
+
+def test_a_confirmation_delivered_twice_is_the_same_email_to_the_customer(
+    customer_client, full_cart, checkout, mailoutbox
+):
+    """Delivery is at least once (a worker killed after the mail server took it sends it
+    again): the Message-ID comes from the outbox message, so mail clients show it once."""
+    from shop.core.models import OutboxMessage
+    from shop.core.outbox import deliver_message
+
+    checkout(customer_client, full_cart.pk)  # the test's transaction never commits:
+    email = OutboxMessage.objects.get(topic="order.confirmation_email")  # not sent yet
+    deliver_message(email.pk)
+    OutboxMessage.objects.filter(pk=email.pk).update(delivered_at=None)  # as if killed
+    deliver_message(email.pk)
+
+    first, again = (message.message()["Message-ID"] for message in mailoutbox)
+    assert first == again == f"<order-confirmation.{email.pk}@localhost>", (
+        f"delivered one confirmation twice, got Message-IDs {first} and {again}, expected "
+        "the same one, from the outbox message id and the sender's domain"
+    )
 
 
 def test_the_confirmation_reads_the_order_in_one_query(

@@ -1,0 +1,100 @@
+"""Pattern 10 on a real task queue: a worker must never run before the COMMIT.
+
+A real Redis (``redis-server`` on PATH; skipped with the reason where there is
+none) and a real Celery worker in a thread (``celery.contrib.testing``), running
+the shop's Celery app with its own settings. The variant is
+``announce_order_placed``, swapped into the checkout as in ``test_on_commit.py``.
+
+The bad interleaving is forced, not hoped for: right after the announcement the
+checkout's transaction is held open until every task queued so far has finished
+(or failed). A task queued inside the transaction therefore runs before the
+COMMIT, every time; a task queued after the COMMIT is not waited for, because
+there is none yet.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from patterns.crashes import CheckedClient, answer, describe
+from patterns.kata import Fails, Holds, Kata, load_variant, require, said
+from shop.checkouts import services as checkout
+from shop.orders.effects import announce_order_placed
+from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
+from tests.task_queue import TaskLedger, celery_on_broker, worker_thread
+
+kata = Kata(
+    naive=load_variant(__file__, "naive").announce_order_placed,
+    article=load_variant(__file__, "article").announce_order_placed,
+    shop=announce_order_placed,
+)
+
+pytestmark = [
+    pytest.mark.postgres(reason="a worker reads while the checkout's transaction is open"),
+    pytest.mark.django_db(transaction=True),  # the worker sees only what really committed
+]
+
+
+@pytest.fixture(scope="module")
+def worker(redis_broker):
+    """The shop's Celery app on the real broker, and a worker consuming from it."""
+    redis_broker.flush()
+    with celery_on_broker(redis_broker.url) as app, worker_thread(app):
+        yield app
+
+
+@pytest.fixture
+def ledger(worker):
+    with TaskLedger() as ledger:
+        yield ledger
+        ledger.wait_until_idle()  # nothing left running into the next test
+
+
+@pytest.fixture
+def announced_then_held(variant, ledger, monkeypatch) -> list[int]:
+    """Swap the variant into the checkout; then hold its transaction open until the tasks
+    queued so far have finished. The ids of the orders announced."""
+    calls = []
+
+    def announce(*, order):
+        calls.append(order.pk)
+        variant(order=order)
+        ledger.wait_until_idle()  # inside the transaction: before the COMMIT
+
+    monkeypatch.setattr(checkout, "announce_order_placed", announce)
+    return calls
+
+
+def post_checkout(cart):
+    client = CheckedClient()
+    client.force_authenticate(cart.user)
+    return client.post("/api/checkouts/", {"cart_id": cart.pk}, format="json")
+
+
+@kata(
+    naive=Fails(
+        "its task is queued inside the transaction: the worker runs it before the COMMIT, "
+        "finds no order (DoesNotExist), and the email never leaves"
+    ),
+    article=Holds("on_commit queues the task after the COMMIT: the worker finds the order"),
+)
+def test_a_worker_runs_the_email_task_only_after_the_order_commits(
+    announced_then_held, ledger, mailoutbox
+):
+    cart = CartFactory(user=UserFactory())
+    CartItemFactory(cart=cart, sku=SKUFactory(stock=5, price=Decimal("12.50")), quantity=1)
+
+    response = post_checkout(cart)
+    ledger.wait_until_idle()  # after the COMMIT: the tasks queued then
+
+    require(announced_then_held, "the checkout announced its order")
+    require(response.status_code == 201, f"the checkout committed (got {answer(response)})")
+    require(ledger.finished, "the worker ran a task")
+    order_id = response.json()["id"]
+    emailed = [message.subject for message in mailoutbox]
+    failures = "; ".join(f"{describe(exc)}" for _, exc in ledger.failures)
+    assert emailed == [f"Your order #{order_id}"], said(
+        "placed an order while a worker took tasks from a real broker",
+        f"{len(emailed)} email(s)" + (f" (the task failed: {failures})" if failures else ""),
+        "one email, for that order",
+    )

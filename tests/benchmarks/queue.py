@@ -1,0 +1,206 @@
+"""Benchmark: what a slow mail server costs a checkout, in the request or on the queue (pattern 10).
+
+    nox -s bench -- queue          (or: python -m tests.benchmarks.queue)
+
+On a throwaway PostgreSQL, a customer checks out ROUNDS carts one after the other
+(after WARM_UP unmeasured ones), through Django's full request path in this process.
+The confirmation email goes over SMTP to a local mail server (aiosmtpd) that takes
+200 ms to accept a message:
+
+- in the request: no broker (the embedded default), so the email task runs in the
+  web process right after the COMMIT, and the customer waits for the mail server;
+- on the queue: ``CELERY_BROKER_URL=redis://…``, the task goes to a Celery worker
+  process (prefork, WORKER_CONCURRENCY processes) and the answer does not wait.
+
+Beside them, the floors measured in the same run: the same checkout with an email
+backend that keeps the email in memory, and with a mail server that answers at
+once. "email at the server" is when the mail server had the email, counted from
+the start of its checkout's request. The queue's row needs a Redis (``tests/task_queue``).
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+ROUNDS = 30
+WARM_UP = 10
+SLOW_MAIL = 0.2  # seconds the mail server takes to accept a message
+WORKER_CONCURRENCY = 2
+
+
+def main() -> int:
+    from tests.fake_smtp import FakeMailServer
+    from tests.task_queue import redis_server_binary
+    from tests.throwaway_postgres import ThrowawayPostgres
+
+    server = ThrowawayPostgres()
+    os.environ.update(
+        DATABASE_URL=server.url,
+        DJANGO_SETTINGS_MODULE="tests.benchmarks.settings_smtp",
+        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
+        OTEL_SDK_DISABLED="true",
+    )
+    os.environ.pop("CELERY_BROKER_URL", None)
+    rows = []
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        with FakeMailServer() as instant, FakeMailServer(delay=SLOW_MAIL) as slow:
+            rows.append(measure("in the request", "in memory (floor)", None, mail=None))
+            rows.append(
+                measure("in the request", "SMTP, answers at once (floor)", instant.port, instant)
+            )
+            rows.append(
+                measure("in the request", f"SMTP, {SLOW_MAIL * 1000:.0f} ms", slow.port, slow)
+            )
+            if redis_server_binary() is None:
+                print("no redis-server to be found: the queue's row is left out", file=sys.stderr)
+            else:
+                rows.append(on_the_queue(slow))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        server.stop()
+    print_table(rows)
+    return 0
+
+
+def measure(way: str, mail_server: str, port: int | None, mail, *, wait_for_mail=None) -> dict:
+    """ROUNDS checkouts one after the other; their latency and when their email arrived."""
+    from django.conf import settings
+
+    print(f"   {way:<15} {mail_server}", file=sys.stderr, flush=True)
+    if port is None:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    else:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_PORT = port
+    client, carts = customer_with_carts(WARM_UP + ROUNDS)
+    for cart_id in carts[:WARM_UP]:
+        check_out(client, cart_id)
+    if wait_for_mail:
+        wait_for_mail(WARM_UP)
+    already = len(mail.received_at) if mail else 0
+    started, latencies = [], []
+    for cart_id in carts[WARM_UP:]:
+        began = time.perf_counter()
+        check_out(client, cart_id)
+        started.append(began)
+        latencies.append(time.perf_counter() - began)
+    if wait_for_mail:
+        wait_for_mail(WARM_UP + ROUNDS)
+    arrivals = []
+    if mail:
+        received = sorted(mail.received_at[already:])[:ROUNDS]
+        arrivals = [at - began for at, began in zip(received, started, strict=True)]
+    return {
+        "way": way,
+        "mail": mail_server,
+        "p50": statistics.median(latencies) * 1000,
+        "p95": statistics.quantiles(latencies, n=20)[-1] * 1000,
+        "arrival": statistics.median(arrivals) * 1000 if arrivals else None,
+        "arrival_p95": statistics.quantiles(arrivals, n=20)[-1] * 1000 if arrivals else None,
+    }
+
+
+def on_the_queue(mail) -> dict:
+    from tests.task_queue import RedisServer, celery_on_broker
+
+    redis = RedisServer()
+    try:
+        with celery_on_broker(redis.url), worker_process(redis.url, mail.port):
+            base = len(mail.received)
+
+            def wait_for_mail(count: int) -> None:
+                deadline = time.monotonic() + 120
+                while len(mail.received) < base + count:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("the worker did not deliver the emails in 120 s")
+                    time.sleep(0.01)
+
+            return measure(
+                f"on the queue ({WORKER_CONCURRENCY} worker processes)",
+                f"SMTP, {SLOW_MAIL * 1000:.0f} ms",
+                mail.port,
+                mail,
+                wait_for_mail=wait_for_mail,
+            )
+    finally:
+        redis.stop()
+
+
+@contextmanager
+def worker_process(broker: str, smtp_port: int):
+    from tests.servers import ROOT
+
+    env = {**os.environ, "CELERY_BROKER_URL": broker, "BENCH_SMTP_PORT": str(smtp_port)}
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "shop", "worker", "--loglevel", "error"),
+            *("--concurrency", str(WORKER_CONCURRENCY), "--without-mingle", "--without-gossip"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,  # its banner
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def customer_with_carts(count: int):
+    from django.test import Client
+
+    from shop.carts.models import Cart, CartItem
+    from shop.products.models import SKU, Product
+    from shop.users.models import User
+    from shop.users.serializers import ActiveUserTokenObtainPairSerializer
+
+    n = User.objects.count()
+    user = User.objects.create_user(f"buyer{n}@example.com", "x", is_active=True)
+    product = Product.objects.create(name=f"Bench product {n}")
+    sku = SKU.objects.create(product=product, code=f"Q{n}", price="9.99", stock=count)
+    carts = Cart.objects.bulk_create(Cart(user=user) for _ in range(count))
+    CartItem.objects.bulk_create(CartItem(cart=cart, sku=sku, quantity=1) for cart in carts)
+    token = ActiveUserTokenObtainPairSerializer.get_token(user).access_token
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}"), [cart.pk for cart in carts]
+
+
+def check_out(client, cart_id: int) -> None:
+    response = client.post("/api/checkouts/", {"cart_id": cart_id}, content_type="application/json")
+    if response.status_code != 201:
+        raise RuntimeError(f"checkout answered {response.status_code}: {response.content[:300]}")
+
+
+def print_table(rows: list[dict]) -> None:
+    from tests.benchmarks.search import machine
+
+    print()
+    print(
+        f"Checkout latency: {ROUNDS} checkouts one after the other, each emailing its "
+        f"confirmation; machine: {machine()}"
+    )
+    print(
+        "| the email is sent | mail server | p50 ms | p95 ms | email at the server, p50 ms | p95 ms |"
+    )
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        arrival = f"{r['arrival']:.0f} | {r['arrival_p95']:.0f}" if r["arrival"] else "n/a | n/a"
+        print(f"| {r['way']} | {r['mail']} | {r['p50']:.1f} | {r['p95']:.1f} | {arrival} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
