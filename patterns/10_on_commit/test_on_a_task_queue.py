@@ -12,10 +12,15 @@ COMMIT, every time; a task queued after the COMMIT is not waited for, because
 there is none yet.
 """
 
+import itertools
+from contextlib import ExitStack
 from decimal import Decimal
 
 import pytest
+from celery.signals import task_postrun, task_prerun
+from django.db import transaction
 
+from patterns import timelines
 from patterns.crashes import CheckedClient, answer, describe
 from patterns.kata import Fails, Holds, Kata, load_variant, require, said
 from shop.checkouts import services as checkout
@@ -43,6 +48,28 @@ def worker(redis_broker):
         yield app
 
 
+@pytest.fixture(autouse=True)
+def worker_lane():
+    """Under the timeline recorder, each task the worker runs is a lane of the picture."""
+    lanes: dict[str, ExitStack] = {}
+    numbers = itertools.count(1)
+
+    def into_lane(task_id, **_):
+        lanes[task_id] = ExitStack()
+        # Numbered, so the picture orders the tasks by what they did, not by luck.
+        lanes[task_id].enter_context(timelines.lane(f"task {next(numbers)}"))
+
+    def out_of_lane(task_id, **_):
+        if task_id in lanes:
+            lanes.pop(task_id).close()
+
+    task_prerun.connect(into_lane, weak=False)
+    task_postrun.connect(out_of_lane, weak=False)
+    yield
+    task_prerun.disconnect(into_lane)
+    task_postrun.disconnect(out_of_lane)
+
+
 @pytest.fixture
 def ledger(worker):
     with TaskLedger() as ledger:
@@ -58,8 +85,13 @@ def announced_then_held(variant, ledger, monkeypatch) -> list[int]:
 
     def announce(*, order):
         calls.append(order.pk)
+        # For the picture: what the worker does after each of these moments, it does
+        # after them (the first on_commit callback runs right after the COMMIT).
+        timelines.sync("the checkout announces its order")
+        transaction.on_commit(lambda: timelines.sync("the checkout has committed"))
         variant(order=order)
         ledger.wait_until_idle()  # inside the transaction: before the COMMIT
+        timelines.sync("the tasks queued so far have run; the checkout goes on")
 
     monkeypatch.setattr(checkout, "announce_order_placed", announce)
     return calls
@@ -84,8 +116,10 @@ def test_a_worker_runs_the_email_task_only_after_the_order_commits(
     cart = CartFactory(user=UserFactory())
     CartItemFactory(cart=cart, sku=SKUFactory(stock=5, price=Decimal("12.50")), quantity=1)
 
-    response = post_checkout(cart)
-    ledger.wait_until_idle()  # after the COMMIT: the tasks queued then
+    with timelines.scene("a checkout and its email task"):
+        with timelines.lane("checkout"):
+            response = post_checkout(cart)
+        ledger.wait_until_idle()  # after the COMMIT: the tasks queued then
 
     require(announced_then_held, "the checkout announced its order")
     require(response.status_code == 201, f"the checkout committed (got {answer(response)})")

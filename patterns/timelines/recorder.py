@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 from django.db import connections
 
@@ -251,7 +252,12 @@ class Lane:
 
 
 def shown(value: object) -> str:
-    """A parameter as a picture shows it: ``0``, ``'retry-1'`` (psycopg's Int4(0) is an int)."""
+    """A parameter as a picture shows it: ``0``, ``'retry-1'`` (psycopg's Int4(0) is an int).
+
+    A time is ``now``: the clock's value would change the picture on every run.
+    """
+    if isinstance(value, datetime):
+        return "now"
     return (repr(value) if isinstance(value, str) else str(value))[:40]
 
 

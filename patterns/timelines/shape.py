@@ -219,14 +219,16 @@ def steps_of(scene: Scene) -> list[Step]:
     for event in scene.events:
         if event.kind == "sql" and event.sql.lstrip().upper().startswith("UPDATE"):
             updated.setdefault(written(event), set()).update(updated_columns(event))
-    # After a lane's COMMIT its reads race with nothing (its confirmation email's, say).
-    committed = {
-        e.lane: e.start
-        for e in sorted(scene.events, key=lambda e: e.start)
-        if e.kind == "commit" and not e.error
-    }
+    # A lane's story ends at its COMMIT: what it does next (the after-commit side effects,
+    # such as an email delivered in-process) races with nothing the test forces.
+    committed: dict[str, float] = {}
+    for e in sorted(scene.events, key=lambda e: e.start):
+        if e.kind == "commit" and not e.error:
+            committed.setdefault(e.lane, e.start)
     steps = []
     for event in sorted(scene.events, key=lambda e: e.start):
+        if event.start > committed.get(event.lane, event.start):
+            continue
         end = event.end if event.end is not None else event.start
         if event.kind == "hold":
             kind, label = "hold", "held"
@@ -238,8 +240,6 @@ def steps_of(scene: Scene) -> list[Step]:
                 continue
             verb = event.sql.lstrip().split(" ", 1)[0].lower()
             kind, label = described or ("write", verb)
-            if kind == "read" and event.start > committed.get(event.lane, event.start):
-                continue
             if event.autocommit and kind == "write":
                 label += " (autocommit)"
         table = written(event) or "" if event.kind == "sql" else ""
