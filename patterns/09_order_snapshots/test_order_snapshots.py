@@ -125,7 +125,7 @@ def test_a_repriced_sku_leaves_the_price_paid(customer, vase, read_order):
     item = read_order(order)["items"][0]
     expected = {"sku_id": vase.pk, **VASE_BOUGHT}
     assert item == expected, said(
-        f"read order #{order.pk} after the SKU was repriced", *differences(item, expected)
+        "read the order after the SKU was repriced", *differences(item, expected)
     )
 
 
@@ -141,7 +141,7 @@ def test_a_repriced_sku_leaves_the_order_total_charged(customer, vase, read_orde
 
     total = read_order(order)["total"]
     assert total == "37.60", said(
-        f"read order #{order.pk}'s total after one of its SKUs was repriced", total, "37.60"
+        "read the order's total after one of its SKUs was repriced", total, "37.60"
     )
 
 
@@ -157,7 +157,7 @@ def test_a_renamed_product_leaves_the_name_bought(customer, vase, read_order):
     item = read_order(order)["items"][0]
     expected = {"sku_id": vase.pk, **VASE_BOUGHT}
     assert item == expected, said(
-        f"read order #{order.pk} after the product was renamed", *differences(item, expected)
+        "read the order after the product was renamed", *differences(item, expected)
     )
 
 
@@ -174,7 +174,7 @@ def test_a_new_sku_code_leaves_the_code_bought(customer, vase, read_order):
     item = read_order(order)["items"][0]
     expected = {"sku_id": vase.pk, **VASE_BOUGHT}
     assert item == expected, said(
-        f"read order #{order.pk} after the SKU's code changed", *differences(item, expected)
+        "read the order after the SKU's code changed", *differences(item, expected)
     )
 
 
@@ -198,7 +198,7 @@ def test_a_rebrand_script_leaves_the_name_bought(customer, vase, read_order):
 
     name = read_order(order)["items"][0]["product_name"]
     assert name == "Porcelain vase", said(
-        f"read order #{order.pk} after a rebrand script renamed the product and its order items",
+        "read the order after a rebrand script renamed the product and its order items",
         f"product_name {name}",
         "product_name Porcelain vase",
     )
