@@ -18,7 +18,7 @@ from django.urls import path
 from patterns.concurrency import Rendezvous, run_concurrently
 from patterns.crashes import CheckedClient, answer
 from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
-from shop.carts.services import cart_add_item, cart_create
+from shop.carts.services import cart_create, cart_item_add
 from shop.checkouts.views import CheckoutView
 from shop.orders.models import Order
 from shop.products.models import SKU
@@ -79,7 +79,7 @@ def buyer_with_cart(*lines: tuple[SKU, int], user=None):
     user = user or UserFactory()
     cart = cart_create(user=user)
     for sku, quantity in lines:
-        cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku.pk, quantity=quantity)
+        cart_item_add(user=cart.user, cart_id=cart.pk, sku_id=sku.pk, quantity=quantity)
     return user, cart
 
 

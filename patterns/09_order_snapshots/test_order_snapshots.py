@@ -22,8 +22,8 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.test import APIClient
 
 from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
-from shop.carts.services import cart_add_item, cart_create
-from shop.checkouts.services import create_order_from_cart
+from shop.carts.services import cart_create, cart_item_add
+from shop.checkouts.services import order_place
 from shop.orders.models import Order, OrderItem, SnapshotIsImmutable
 from shop.orders.views import OrderViewSet
 from shop.products.errors import StillReferenced
@@ -50,8 +50,8 @@ def checkout(user, *lines: tuple[SKU, int]) -> Order:
     """An order placed the way the shop places every order: a cart, then the checkout service."""
     cart = cart_create(user=user)
     for sku, quantity in lines:
-        cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku.pk, quantity=quantity)
-    return create_order_from_cart(user=user, cart_id=cart.pk).order
+        cart_item_add(user=cart.user, cart_id=cart.pk, sku_id=sku.pk, quantity=quantity)
+    return order_place(user=user, cart_id=cart.pk).order
 
 
 def differences(got: dict, expected: dict) -> tuple[str, str]:
@@ -428,8 +428,8 @@ class CatalogueEditsNeverChangeAnOrder(RuleBasedStateMachine):
             return
         cart = cart_create(user=self.customer)
         for sku, quantity in lines.items():
-            cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku, quantity=quantity)
-        order = create_order_from_cart(user=self.customer, cart_id=cart.pk).order
+            cart_item_add(user=cart.user, cart_id=cart.pk, sku_id=sku, quantity=quantity)
+        order = order_place(user=self.customer, cart_id=cart.pk).order
 
         items = [
             {

@@ -40,6 +40,6 @@ def notify_warehouse(order) -> None:
     )
 
 
-def announce_order_placed(*, order) -> None:
+def order_announce(*, order) -> None:
     transaction.on_commit(lambda: send_order_emails.delay(order.pk))
     transaction.on_commit(lambda: notify_warehouse(order))

@@ -25,7 +25,7 @@ def email_order_confirmation(order_id: int) -> None:
     send_order_confirmation(order_id=order_id)
 
 
-def announce_order_placed(*, order) -> None:
+def order_announce(*, order) -> None:
     email_order_confirmation.delay(order.pk)
     notify = import_string(settings.ORDER_NOTIFIER)
     notify(

@@ -3,7 +3,7 @@
 A real Redis (``redis-server`` on PATH; skipped with the reason where there is
 none) and a real Celery worker in a thread (``celery.contrib.testing``), running
 the shop's Celery app with its own settings. The variant is
-``announce_order_placed``, swapped into the checkout as in ``test_on_commit.py``.
+``order_announce``, swapped into the checkout as in ``test_on_commit.py``.
 
 The bad interleaving is forced, not hoped for: right after the announcement the
 checkout's transaction is held open until every task queued so far has finished
@@ -24,14 +24,14 @@ from patterns import timelines
 from patterns.crashes import CheckedClient, answer, describe
 from patterns.kata import Fails, Holds, Kata, load_variant, require, said
 from shop.checkouts import services as checkout
-from shop.orders.effects import announce_order_placed
+from shop.orders.effects import order_announce
 from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 from tests.task_queue import TaskLedger, celery_on_broker, worker_thread
 
 kata = Kata(
-    naive=load_variant(__file__, "naive").announce_order_placed,
-    article=load_variant(__file__, "article").announce_order_placed,
-    shop=announce_order_placed,
+    naive=load_variant(__file__, "naive").order_announce,
+    article=load_variant(__file__, "article").order_announce,
+    shop=order_announce,
 )
 
 pytestmark = [
@@ -93,7 +93,7 @@ def announced_then_held(variant, ledger, monkeypatch) -> list[int]:
         ledger.wait_until_idle()  # inside the transaction: before the COMMIT
         timelines.sync("the tasks queued so far have run; the checkout goes on")
 
-    monkeypatch.setattr(checkout, "announce_order_placed", announce)
+    monkeypatch.setattr(checkout, "order_announce", announce)
     return calls
 
 

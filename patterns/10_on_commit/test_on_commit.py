@@ -1,6 +1,6 @@
 """Pattern 10: emails and notifications leave only after the commit; the outbox never loses one.
 
-The variant is ``announce_order_placed``, which the checkout calls inside its
+The variant is ``order_announce``, which the checkout calls inside its
 transaction once the order row is written; each test swaps it into
 ``shop.checkouts.services``.
 
@@ -39,15 +39,15 @@ from shop.checkouts import services as checkout
 from shop.core.models import OutboxMessage
 from shop.core.outbox import DeliveryRun, deliver_pending, outbox_put
 from shop.core.side_effects import after_commit
-from shop.orders.effects import announce_order_placed
+from shop.orders.effects import order_announce
 from shop.orders.models import Order
 from shop.products.errors import InsufficientStock
 from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
 kata = Kata(
-    naive=load_variant(__file__, "naive").announce_order_placed,
-    article=load_variant(__file__, "article").announce_order_placed,
-    shop=announce_order_placed,
+    naive=load_variant(__file__, "naive").order_announce,
+    article=load_variant(__file__, "article").order_announce,
+    shop=order_announce,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def variant():
     """Shop-only tests announce with the shop's function; red-green tests parametrize this."""
-    return announce_order_placed
+    return order_announce
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def announced(variant, monkeypatch) -> list[int]:
         calls.append(order.pk)
         variant(order=order)
 
-    monkeypatch.setattr(checkout, "announce_order_placed", announce)
+    monkeypatch.setattr(checkout, "order_announce", announce)
     return calls
 
 
@@ -205,7 +205,7 @@ def test_a_checkout_rolled_back_by_its_callers_transaction_sends_no_email(
         suppress(CallerGaveUp),
         transaction.atomic(),  # its savepoint around the checkout
     ):
-        checkout.create_order_from_cart(user=cart.user, cart_id=cart.pk)
+        checkout.order_place(user=cart.user, cart_id=cart.pk)
         raise CallerGaveUp()
 
     require(announced, "the checkout announced its order")
@@ -276,7 +276,7 @@ def test_every_committed_order_gets_one_email_and_one_notification_and_no_other_
                 suppress(CallerGaveUp),
                 transaction.atomic(),  # its savepoint around the checkout
             ):
-                checkout.create_order_from_cart(user=user, cart_id=cart.pk)
+                checkout.order_place(user=user, cart_id=cart.pk)
                 if attempt == CALLER_ROLLS_BACK:
                     raise CallerGaveUp()
         deliver_pending()
@@ -404,8 +404,8 @@ def test_two_orders_placed_in_one_transaction_get_one_email_each(
 ):
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        first = checkout.create_order_from_cart(user=user, cart_id=cart_to_buy(user=user).pk).order
-        second = checkout.create_order_from_cart(user=user, cart_id=cart_to_buy(user=user).pk).order
+        first = checkout.order_place(user=user, cart_id=cart_to_buy(user=user).pk).order
+        second = checkout.order_place(user=user, cart_id=cart_to_buy(user=user).pk).order
 
     emailed = emailed_orders(mailoutbox)
     assert emailed == [first.pk, second.pk], said(

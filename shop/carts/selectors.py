@@ -23,3 +23,10 @@ def cart_quantities(*, cart: Cart) -> dict[int, int]:
     """SKU id -> quantity for each line of the cart, in SKU id order."""
     lines = CartItem.objects.filter(cart=cart).order_by("sku_id")
     return dict(lines.values_list("sku_id", "quantity"))
+
+
+def cart_item_of(*, cart: Cart, item_id: int) -> CartItem:
+    item = CartItem.objects.select_related("sku").filter(cart=cart, pk=item_id).first()
+    if item is None:
+        raise NotFound("No such item in this cart.")
+    return item

@@ -11,8 +11,7 @@ from django.db.models import F
 
 from shop.carts.errors import QuantityTooLarge
 from shop.carts.models import MAX_QUANTITY, Cart, CartItem
-from shop.carts.selectors import cart_locked
-from shop.core.errors import NotFound
+from shop.carts.selectors import cart_item_of, cart_locked
 from shop.core.rows import update_or_not_found
 from shop.products.selectors import sku_for_sale
 
@@ -22,7 +21,7 @@ def cart_create(*, user) -> Cart:
 
 
 @transaction.atomic
-def cart_add_item(*, user, cart_id: int, sku_id: int, quantity: int) -> CartItem:
+def cart_item_add(*, user, cart_id: int, sku_id: int, quantity: int) -> CartItem:
     """Add ``quantity`` of a SKU on sale; a SKU already in the cart adds up."""
     cart = cart_locked(user=user, cart_id=cart_id)
     sku = sku_for_sale(sku_id=sku_id)
@@ -38,7 +37,7 @@ def cart_add_item(*, user, cart_id: int, sku_id: int, quantity: int) -> CartItem
 
 
 @transaction.atomic
-def cart_set_quantity(*, user, cart_id: int, item_id: int, quantity: int) -> CartItem:
+def cart_item_set_quantity(*, user, cart_id: int, item_id: int, quantity: int) -> CartItem:
     item = cart_item_of(cart=cart_locked(user=user, cart_id=cart_id), item_id=item_id)
     # The cart lock keeps checkout out; purging the SKU's product still deletes lines.
     update_or_not_found(item, quantity=quantity)
@@ -46,16 +45,9 @@ def cart_set_quantity(*, user, cart_id: int, item_id: int, quantity: int) -> Car
 
 
 @transaction.atomic
-def cart_remove_item(*, user, cart_id: int, item_id: int) -> None:
+def cart_item_remove(*, user, cart_id: int, item_id: int) -> None:
     cart_item_of(cart=cart_locked(user=user, cart_id=cart_id), item_id=item_id).delete()
 
 
 def cart_empty(*, cart: Cart) -> None:
     CartItem.objects.filter(cart=cart).delete()
-
-
-def cart_item_of(*, cart: Cart, item_id: int) -> CartItem:
-    item = CartItem.objects.select_related("sku").filter(cart=cart, pk=item_id).first()
-    if item is None:
-        raise NotFound("No such item in this cart.")
-    return item

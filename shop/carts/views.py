@@ -44,7 +44,7 @@ class CartItemListView(APIView):
     def post(self, request: Request, cart_id: int) -> Response:
         serializer = AddItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = services.cart_add_item(
+        item = services.cart_item_add(
             user=request.user, cart_id=cart_id, **serializer.validated_data
         )
         return Response(CartItemSerializer(item).data, status=status.HTTP_201_CREATED)
@@ -60,12 +60,12 @@ class CartItemDetailView(APIView):
     def patch(self, request: Request, cart_id: int, item_id: int) -> Response:
         serializer = SetQuantitySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = services.cart_set_quantity(
+        item = services.cart_item_set_quantity(
             user=request.user, cart_id=cart_id, item_id=item_id, **serializer.validated_data
         )
         return Response(CartItemSerializer(item).data)
 
     @extend_schema(responses={204: None, **error_responses(401, 404, 429)})
     def delete(self, request: Request, cart_id: int, item_id: int) -> Response:
-        services.cart_remove_item(user=request.user, cart_id=cart_id, item_id=item_id)
+        services.cart_item_remove(user=request.user, cart_id=cart_id, item_id=item_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

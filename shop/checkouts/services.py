@@ -11,9 +11,9 @@ from shop.carts.selectors import cart_locked, cart_quantities
 from shop.carts.services import cart_empty
 from shop.checkouts.errors import EmptyCart, IdempotencyKeyReused
 from shop.core.telemetry import tracer
-from shop.orders.effects import announce_order_placed
+from shop.orders.effects import order_announce
 from shop.orders.selectors import order_for_key
-from shop.orders.services import Line, order_place
+from shop.orders.services import Line, order_create
 from shop.products.selectors import skus_locked_for_sale
 from shop.products.services import skus_take_stock
 
@@ -27,7 +27,7 @@ class Checkout:
     replayed: bool  # True: an earlier request with the same Idempotency-Key made it
 
 
-def create_order_from_cart(*, user, cart_id: int, idempotency_key: str | None = None) -> Checkout:
+def order_place(*, user, cart_id: int, idempotency_key: str | None = None) -> Checkout:
     """Place the cart's order: all of it, once, or nothing.
 
     One transaction: lock the cart (one checkout of it at a time; a stranger's
@@ -39,7 +39,24 @@ def create_order_from_cart(*, user, cart_id: int, idempotency_key: str | None = 
     # Pattern 05: a span inside the request's trace; a failure is recorded on it.
     attributes = {"shop.cart.id": cart_id, "shop.checkout.idempotency_key": bool(idempotency_key)}
     with tracer.start_as_current_span("checkout", attributes=attributes) as span:
-        checkout = place_order(user=user, cart_id=cart_id, idempotency_key=idempotency_key)
+        fingerprint = request_fingerprint(cart_id=cart_id)
+        try:
+            with transaction.atomic():
+                checkout = _place_in_transaction(
+                    user=user,
+                    cart_id=cart_id,
+                    idempotency_key=idempotency_key,
+                    fingerprint=fingerprint,
+                )
+        except KeyTakenMeanwhile as lost:
+            # The transaction (a savepoint, inside a caller's) is rolled back whole:
+            # nothing in it was worth keeping, so the INSERT needs no savepoint of its
+            # own. The winner has committed, and a fresh read finds it: answer as it
+            # did, or refuse a different body.
+            earlier = order_for_key(user=user, idempotency_key=idempotency_key)
+            if earlier is None:
+                raise lost.__cause__ from None  # not the key after all: the original error
+            checkout = replay(earlier, fingerprint)
         span.set_attributes(
             {"shop.order.id": checkout.order.pk, "shop.checkout.replayed": checkout.replayed}
         )
@@ -50,25 +67,7 @@ class KeyTakenMeanwhile(Exception):
     """Another request with this Idempotency-Key committed its order while ours ran."""
 
 
-def place_order(*, user, cart_id: int, idempotency_key: str | None) -> Checkout:
-    fingerprint = request_fingerprint(cart_id=cart_id)
-    try:
-        with transaction.atomic():
-            return place_order_in_transaction(
-                user=user, cart_id=cart_id, idempotency_key=idempotency_key, fingerprint=fingerprint
-            )
-    except KeyTakenMeanwhile as lost:
-        # The transaction (a savepoint, inside a caller's) is rolled back whole:
-        # nothing in it was worth keeping, so the INSERT needs no savepoint of its
-        # own. The winner has committed, and a fresh read finds it: answer as it
-        # did, or refuse a different body.
-        earlier = order_for_key(user=user, idempotency_key=idempotency_key)
-        if earlier is None:
-            raise lost.__cause__ from None  # not the key after all: the original error
-        return replay(earlier, fingerprint)
-
-
-def place_order_in_transaction(
+def _place_in_transaction(
     *, user, cart_id: int, idempotency_key: str | None, fingerprint: str
 ) -> Checkout:
     locked_cart = cart_locked(user=user, cart_id=cart_id)
@@ -91,18 +90,18 @@ def place_order_in_transaction(
         for sku in skus
     ]
     try:
-        order = order_place(
+        order = order_create(
             user=user, lines=lines, idempotency_key=idempotency_key, request_fingerprint=fingerprint
         )
     except IntegrityError as exc:
         # The unique (user, key) constraint made this INSERT wait for another
         # transaction with the same key, which then committed. This transaction
-        # is aborted: leave it, and let place_order answer outside it.
+        # is aborted: leave it, and let order_place answer outside it.
         if not idempotency_key:
             raise
         raise KeyTakenMeanwhile() from exc
     # Safe before the last writes: its email and notification wait for the commit.
-    announce_order_placed(order=order)
+    order_announce(order=order)
     skus_take_stock(quantities=quantities)
     cart_empty(cart=locked_cart)
     return Checkout(order=order, replayed=False)

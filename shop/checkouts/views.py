@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shop.checkouts.serializers import CheckoutSerializer, IdempotencyKeyHeader
-from shop.checkouts.services import create_order_from_cart
+from shop.checkouts.services import order_place
 from shop.core.serializers import error_responses
 from shop.orders.serializers import OrderSerializer
 
@@ -46,7 +46,7 @@ class CheckoutView(APIView):
     def post(self, request: Request) -> Response:
         body = CheckoutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        checkout = create_order_from_cart(
+        checkout = order_place(
             user=request.user,
             cart_id=body.validated_data["cart_id"],
             idempotency_key=idempotency_key(request),

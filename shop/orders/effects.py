@@ -13,7 +13,7 @@ from shop.orders.models import Order
 from shop.orders.notifications import ORDER_PLACED
 
 
-def announce_order_placed(*, order: Order) -> None:
+def order_announce(*, order: Order) -> None:
     outbox_put_many(
         messages=[
             # The email: at least once, the same Message-ID every time (orders/emails.py).

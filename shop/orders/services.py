@@ -23,7 +23,7 @@ class Line:
         return (self.unit_price * self.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def order_place(
+def order_create(
     *, user, lines: list[Line], idempotency_key: str | None = None, request_fingerprint: str = ""
 ) -> Order:
     """The order and its items, in two INSERTs whatever the number of lines.

@@ -469,10 +469,10 @@ def in_process(variant: str, user, cart_id: int, key: str) -> int:
     from shop.core.errors import DomainError
 
     if variant == "shop":
-        from shop.checkouts.services import create_order_from_cart
+        from shop.checkouts.services import order_place
 
         try:
-            create_order_from_cart(user=user, cart_id=cart_id, idempotency_key=key)
+            order_place(user=user, cart_id=cart_id, idempotency_key=key)
             return 201
         except DomainError as exc:
             return exc.status_code

@@ -111,8 +111,8 @@ def seed_role(email: str, *, staff: bool) -> tuple[str, dict[str, list[int]]]:
     from django.utils import timezone
 
     from shop.carts.models import CartItem
-    from shop.carts.services import cart_add_item, cart_create
-    from shop.checkouts.services import create_order_from_cart
+    from shop.carts.services import cart_create, cart_item_add
+    from shop.checkouts.services import order_place
     from shop.products.models import SKU, Product
     from shop.users.models import User
     from shop.users.serializers import ActiveUserTokenObtainPairSerializer
@@ -129,9 +129,9 @@ def seed_role(email: str, *, staff: bool) -> tuple[str, dict[str, list[int]]]:
     for n in range(CARTS):
         cart = cart_create(user=user)
         for sku_id in skus[n : n + 2]:
-            cart_add_item(user=cart.user, cart_id=cart.pk, sku_id=sku_id, quantity=1)
+            cart_item_add(user=cart.user, cart_id=cart.pk, sku_id=sku_id, quantity=1)
         carts.append(cart)
-    order = create_order_from_cart(user=user, cart_id=carts[0].pk).order
+    order = order_place(user=user, cart_id=carts[0].pk).order
     ids = {
         "carts": [cart.pk for cart in carts],
         "items": list(CartItem.objects.filter(cart__in=carts).values_list("pk", flat=True)),
