@@ -169,6 +169,9 @@ class BarrierAfterVerify(RefreshToken):
         self.barrier.wait(timeout=20)
 
 
+BOTH_PASS = "simplejwt checks the blacklist, then blacklists: both requests pass"
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres(reason="row locks")
 @pytest.mark.parametrize(
@@ -176,11 +179,7 @@ class BarrierAfterVerify(RefreshToken):
     [
         pytest.param(
             TokenRefreshSerializer,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="simplejwt checks the blacklist, then blacklists: both requests pass",
-            ),
+            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=BOTH_PASS),
             id="simplejwt",
         ),
         pytest.param(RotatingTokenRefreshSerializer, id="shop"),
