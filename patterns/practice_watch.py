@@ -172,7 +172,7 @@ def watch(number: str, folder: str, origin: str, copy: Path, rule: str) -> int:
     server = None
     if not os.environ.get("DATABASE_URL"):
         sys.path.insert(0, str(REPO))
-        from tests.throwaway_postgres import ThrowawayPostgres
+        from servers.postgres import ThrowawayPostgres
 
         server = ThrowawayPostgres()
         os.environ["DATABASE_URL"] = server.url

@@ -457,7 +457,7 @@ def with_one_database(work):
     if os.environ.get("DATABASE_URL"):
         return work()
     sys.path.insert(0, str(HERE.parent))
-    from tests.throwaway_postgres import ThrowawayPostgres
+    from servers.postgres import ThrowawayPostgres
 
     server = ThrowawayPostgres()
     os.environ["DATABASE_URL"] = server.url

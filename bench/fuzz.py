@@ -1,6 +1,6 @@
 """Fuzz the shop with schemathesis, against its own OpenAPI schema.
 
-    nox -s fuzz                       (or: python -m tests.fuzz.run)
+    nox -s fuzz                       (or: python -m bench.fuzz)
     nox -s fuzz -- --max-examples 100 --seed 1     extra arguments go to `st run`
     nox -s fuzz -- --max-time 120     keep generating for 120 s per role (a soak)
 
@@ -30,7 +30,7 @@ import time
 from io import StringIO
 from pathlib import Path
 
-from tests.servers import Gunicorn
+from servers.gunicorn import Gunicorn
 
 MAX_EXAMPLES = 25  # per operation and phase
 TIME_LIMIT = 300  # seconds per role: schemathesis is killed past it, and the role fails
@@ -47,11 +47,10 @@ CHECKS = [
     "response_schema_conformance",
 ]
 ROLES = {"customer": "fuzz-customer@example.com", "staff": "fuzz-staff@example.com"}
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(extra: list[str]) -> int:
-    from tests.throwaway_postgres import ThrowawayPostgres
+    from servers.postgres import ThrowawayPostgres
 
     server = ThrowawayPostgres()
     os.environ.update(

@@ -1,6 +1,6 @@
 """Benchmark: ranked search through the API stack, on catalogues of 1k to 100k products.
 
-    nox -s bench -- search            (or: python -m tests.benchmarks.search)
+    nox -s bench -- search            (or: python -m bench.search)
 
 For PostgreSQL (a throwaway server) and SQLite (a temporary file), grows one
 catalogue to each size and times ``GET /api/products/?search=TERM`` through
@@ -74,7 +74,7 @@ def run_child(database: str) -> list[dict]:
     }
     server = None
     if database == "postgresql":
-        from tests.throwaway_postgres import ThrowawayPostgres
+        from servers.postgres import ThrowawayPostgres
 
         server = ThrowawayPostgres()
         env["DATABASE_URL"] = server.url
@@ -82,7 +82,7 @@ def run_child(database: str) -> list[dict]:
         env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='shop-bench-')}/bench.sqlite3"
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "tests.benchmarks.search", "--child"],
+            [sys.executable, "-m", "bench.search", "--child"],
             env=env,
             stdout=subprocess.PIPE,
             check=True,
