@@ -38,6 +38,7 @@ from contextlib import ExitStack, contextmanager, nullcontext
 from functools import partial
 
 from servers import ROOT
+from servers.shop import shop_environment
 
 # --- Floors
 CLIENTS = 8
@@ -75,15 +76,13 @@ def main(parts: list[str]) -> int:
 
     server = ThrowawayPostgres()
     os.environ.update(
-        DATABASE_URL=server.url,
-        DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
-        THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
-        THROTTLE_RATE_ANON="100000000/min",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        OTEL_SDK_DISABLED="true",  # this process; the servers choose for themselves
+        shop_environment(
+            DATABASE_URL=server.url,
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
+            THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
+            THROTTLE_RATE_ANON="100000000/min",
+            OTEL_SDK_DISABLED="true",  # this process; the servers choose for themselves
+        )
     )
     try:
         import django

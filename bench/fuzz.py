@@ -31,6 +31,7 @@ from io import StringIO
 from pathlib import Path
 
 from servers.gunicorn import Gunicorn
+from servers.shop import shop_environment
 
 MAX_EXAMPLES = 25  # per operation and phase
 TIME_LIMIT = 300  # seconds per role: schemathesis is killed past it, and the role fails
@@ -54,17 +55,14 @@ def main(extra: list[str]) -> int:
 
     server = ThrowawayPostgres()
     os.environ.update(
-        DATABASE_URL=server.url,
-        DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        # Fuzzing bad input, not the throttle: thousands of requests from one address.
-        THROTTLE_RATE_ANON="100000000/min",
-        THROTTLE_RATE_USER="100000000/min",
-        THROTTLE_RATE_LOGIN="100000000/min",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        OTEL_SDK_DISABLED="true",
+        shop_environment(
+            DATABASE_URL=server.url,
+            # Fuzzing bad input, not the throttle: thousands of requests from one address.
+            THROTTLE_RATE_ANON="100000000/min",
+            THROTTLE_RATE_USER="100000000/min",
+            THROTTLE_RATE_LOGIN="100000000/min",
+            OTEL_SDK_DISABLED="true",
+        )
     )
     reports = Path(tempfile.mkdtemp(prefix="shop-fuzz-"))
     try:

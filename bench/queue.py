@@ -25,6 +25,8 @@ import sys
 import time
 from contextlib import contextmanager
 
+from servers.shop import shop_environment
+
 ROUNDS = 30
 WARM_UP = 10
 SLOW_MAIL = 0.2  # seconds the mail server takes to accept a message
@@ -38,13 +40,13 @@ def main() -> int:
 
     server = ThrowawayPostgres()
     os.environ.update(
-        DATABASE_URL=server.url,
-        DJANGO_SETTINGS_MODULE="bench.settings_smtp",
-        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_ALLOWED_HOSTS="testserver",
-        THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
-        OTEL_SDK_DISABLED="true",
+        shop_environment(
+            DATABASE_URL=server.url,
+            DJANGO_SETTINGS_MODULE="bench.settings_smtp",
+            DJANGO_ALLOWED_HOSTS="testserver",
+            THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
+            OTEL_SDK_DISABLED="true",
+        )
     )
     os.environ.pop("CELERY_BROKER_URL", None)
     rows = []

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from servers.shop import shop_environment
+
 SIZES = [1_000, 10_000, 100_000]
 REQUESTS_PER_TERM = 30
 TERMS = {
@@ -65,13 +67,10 @@ def main() -> int:
 
 def run_child(database: str) -> list[dict]:
     """Each database in its own process: Django is configured once per process."""
-    env = {
-        **os.environ,
-        "THROTTLE_RATE_ANON": "100000000/min",  # measuring search, not the throttle
-        "DJANGO_SECRET_KEY": "local-runs-only-secret-key-never-in-production-0123456789",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
-        "DJANGO_ALLOWED_HOSTS": "testserver",  # APIClient's host name
-    }
+    env = shop_environment(
+        THROTTLE_RATE_ANON="100000000/min",  # measuring search, not the throttle
+        DJANGO_ALLOWED_HOSTS="testserver",  # APIClient's host name
+    )
     server = None
     if database == "postgresql":
         from servers.postgres import ThrowawayPostgres

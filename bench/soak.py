@@ -18,6 +18,8 @@ import threading
 import time
 from collections import Counter
 
+from servers.shop import shop_environment
+
 DURATION = 30.0  # seconds
 CLIENTS = 200
 MAX_STEPS = 200  # per client, whatever the clock says
@@ -30,15 +32,12 @@ def main(duration: float = DURATION, clients: int = CLIENTS) -> int:
 
     server = ThrowawayPostgres()
     os.environ.update(
-        DATABASE_URL=server.url,
-        DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        THROTTLE_RATE_USER="100000000/min",  # soaking the shop, not its throttle
-        THROTTLE_RATE_ANON="100000000/min",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        OTEL_SDK_DISABLED="true",
+        shop_environment(
+            DATABASE_URL=server.url,
+            THROTTLE_RATE_USER="100000000/min",  # soaking the shop, not its throttle
+            THROTTLE_RATE_ANON="100000000/min",
+            OTEL_SDK_DISABLED="true",
+        )
     )
     try:
         import django

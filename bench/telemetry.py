@@ -10,7 +10,6 @@ in-memory exporter, and spans printed by the console exporter (to /dev/null).
 """
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import time
 from wsgiref.util import setup_testing_defaults
 
 from servers import ROOT
+from servers.shop import shop_environment
 
 REQUESTS = 400
 MODES = ["off", "in-memory exporter", "console exporter"]
@@ -27,14 +27,11 @@ def main() -> int:
     from servers.postgres import ThrowawayPostgres
 
     server = ThrowawayPostgres()
-    env = {
-        **os.environ,
-        "DATABASE_URL": server.url,
-        "DJANGO_SECRET_KEY": "local-runs-only-secret-key-never-in-production-0123456789",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
-        "THROTTLE_RATE_ANON": "100000000/min",
-        "DJANGO_SETTINGS_MODULE": "shop.settings",
-    }
+    env = shop_environment(
+        DATABASE_URL=server.url,
+        DJANGO_ALLOWED_HOSTS="localhost",  # the requests' Host
+        THROTTLE_RATE_ANON="100000000/min",
+    )
     try:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "-v", "0"],

@@ -8,7 +8,11 @@ from servers import ROOT
 
 
 def shop_environment(**overrides: str) -> dict[str, str]:
-    """The test process's environment with the shop's settings for a server of its own."""
+    """This process's environment, with production's settings for a shop of its own on loopback.
+
+    Debug off, a throwaway secret, plain HTTP, mail kept in memory, throttle counters
+    per process (no CACHE_URL); ``overrides`` win.
+    """
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="shop.settings",
