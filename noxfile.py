@@ -10,7 +10,7 @@
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
     nox -s lint               ruff, import contracts, Django checks, missing migrations
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
-    nox -s bench -- search    a benchmark that prints a table (tests/benchmarks/)
+    nox -s bench -- search    a benchmark that prints a table (bench/)
     nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
     nox -s fuzz               schemathesis against the shop's OpenAPI schema (args go to `st run`)
     nox -s compat             the suite on Django 5.2 and 6.1 across Python 3.11-3.13 (args go to pytest)
@@ -73,27 +73,30 @@ def _pyenv_interpreters(wanted: list[str]) -> None:
 _pyenv_interpreters(COMPAT_PYTHONS)
 
 
-def install(session: nox.Session, extras: str = "test") -> None:
-    """Install the project with ``extras``; skip it when pyproject.toml has not changed."""
+def install(session: nox.Session, extras: str | None) -> None:
+    """Install the project with the session's extra (pyproject.toml says what each holds).
+
+    Skipped when pyproject.toml has not changed since the last install.
+    """
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    stamp = Path(session.virtualenv.location) / f".installed-{extras}"
+    stamp = Path(session.virtualenv.location) / f".installed-{extras or 'bare'}"
     if stamp.exists() and stamp.read_text() == digest:
         return
-    session.install("--quiet", "-e", f".[{extras}]")
+    session.install("--quiet", "-e", f".[{extras}]" if extras else ".")
     stamp.write_text(digest)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole suite, in parallel, on PostgreSQL (or DATABASE_URL if set)."""
-    install(session)
+    install(session, "test")
     session.run("pytest", "-n", "auto", "--dist", "loadfile", *session.posargs)
 
 
 @nox.session
 def walkthrough(session: nox.Session) -> None:
     """The ten patterns in order: the naive variant, the article's advice, then the shop."""
-    install(session)
+    install(session, "kata")
     session.run("python", "-m", "patterns.walkthrough", *session.posargs)
 
 
@@ -102,28 +105,28 @@ def pattern(session: nox.Session) -> None:
     """One pattern in full: ``nox -s pattern -- 03`` (``--update-readme``, ``--timeline``)."""
     if not session.posargs:
         session.error("Which pattern? For example: nox -s pattern -- 03")
-    install(session)
+    install(session, "kata")
     session.run("python", "-m", "patterns.walkthrough", *session.posargs)
 
 
 @nox.session
 def readmes(session: nox.Session) -> None:
     """Each pattern README's output block and timelines against a fresh run (``-- --update`` rewrites)."""
-    install(session)
+    install(session, "kata")
     session.run("python", "-m", "patterns.walkthrough", "readmes", *session.posargs)
 
 
 @nox.session
 def practice(session: nox.Session) -> None:
     """The kata proper: ``nox -s practice -- 08`` (``--from article``, ``--hint``, ``--reset``, ``--watch``)."""
-    install(session)
+    install(session, "kata")
     session.run("python", "-m", "patterns.practice", *session.posargs, success_codes=[0, 1])
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """Style, the import contracts of pattern 01, Django's checks, missing migrations."""
-    install(session, "dev")
+    install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("lint-imports", "--no-cache")
@@ -136,27 +139,27 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure, print a table: ``nox -s bench -- search``. No argument lists them."""
-    available = ["search", "checkout", "telemetry", "queue"]  # modules in tests/benchmarks/
+    available = ["search", "checkout", "telemetry", "queue"]  # modules in bench/
     unknown = set(session.posargs) - set(available)
     if not session.posargs or unknown:
         session.error(f"Name a benchmark: nox -s bench -- {' | '.join(available)}")
-    install(session)
+    install(session, "bench")
     for name in session.posargs:
-        session.run("python", "-m", f"tests.benchmarks.{name}")
+        session.run("python", "-m", f"bench.{name}")
 
 
 @nox.session
 def fuzz(session: nox.Session) -> None:
     """Generated requests against the shop's own schema, as a customer and as staff."""
     install(session, "fuzz")
-    session.run("python", "-m", "tests.fuzz.run", *session.posargs)
+    session.run("python", "-m", "bench.fuzz", *session.posargs)
 
 
 @nox.session
 def soak(session: nox.Session) -> None:
     """Hundreds of clients against gunicorn for a bounded time: ``nox -s soak -- [seconds] [clients]``."""
-    install(session)
-    session.run("python", "-m", "tests.benchmarks.soak", *session.posargs)
+    install(session, "bench")
+    session.run("python", "-m", "bench.soak", *session.posargs)
 
 
 @nox.session(python=COMPAT_PYTHONS)
@@ -167,7 +170,7 @@ def compat(session: nox.Session, django: str) -> None:
     if python < DJANGO_MIN_PYTHON[django]:
         needed = ".".join(map(str, DJANGO_MIN_PYTHON[django]))
         session.skip(f"Django {django} does not support Python {session.python} (needs {needed}+)")
-    install(session)
+    install(session, "test")
     session.install("--quiet", f"django=={django}.*")
     session.run(
         "python",
@@ -183,7 +186,7 @@ def compat(session: nox.Session, django: str) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """The shop on SQLite with demo data; Ctrl-C stops it."""
-    install(session)
+    install(session, None)
     env = {"DJANGO_DEBUG": "true"}  # SQLite in db.sqlite3 unless DATABASE_URL is set
     session.run("python", "manage.py", "migrate", "--verbosity", "1", env=env)
     session.run("python", "manage.py", "seed_demo", env=env)

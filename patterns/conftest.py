@@ -1,6 +1,8 @@
-"""Fixtures every pattern test shares (the root conftest.py holds the harness)."""
+"""Fixtures every pattern test shares (the root conftest.py holds the shared ones)."""
 
 import pytest
+
+from patterns.crashes import crashes_recorded
 
 
 @pytest.fixture(autouse=True)
@@ -9,7 +11,5 @@ def _crashes_are_seen():
 
     Not through the test's ``monkeypatch``: a test may undo its own patches midway.
     """
-    from patterns.crashes import crashes_recorded  # after Django's settings are configured
-
     with crashes_recorded():
         yield

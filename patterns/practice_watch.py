@@ -169,13 +169,9 @@ def watch(number: str, folder: str, origin: str, copy: Path, rule: str) -> int:
     """Run, show, wait for a save, run again; until Ctrl-C."""
     import watchfiles
 
-    server = None
-    if not os.environ.get("DATABASE_URL"):
-        sys.path.insert(0, str(REPO))
-        from tests.throwaway_postgres import ThrowawayPostgres
+    sys.path.insert(0, str(REPO))
+    from servers.postgres import database_url_or_throwaway
 
-        server = ThrowawayPostgres()
-        os.environ["DATABASE_URL"] = server.url
     runner = WarmRunner()
     shown = copy.relative_to(REPO) if copy.is_relative_to(REPO) else copy
 
@@ -200,20 +196,17 @@ def watch(number: str, folder: str, origin: str, copy: Path, rule: str) -> int:
     saves = watchfiles.watch(
         copy, watch_filter=watchfiles.PythonFilter(), yield_on_timeout=True, rust_timeout=100
     )
-    try:
-        next(saves)
-        run_and_show(None)
-        for changes in saves:
-            if changes:
-                saved = [Path(p).stat().st_mtime for _, p in changes if Path(p).exists()]
-                run_and_show(max(saved, default=time.time()))
-    except KeyboardInterrupt:
-        print("\nStopped watching.")
-        return 0
-    finally:
-        if server is not None:
-            del os.environ["DATABASE_URL"]
-            server.stop()
+    with database_url_or_throwaway():
+        try:
+            next(saves)
+            run_and_show(None)
+            for changes in saves:
+                if changes:
+                    saved = [Path(p).stat().st_mtime for _, p in changes if Path(p).exists()]
+                    run_and_show(max(saved, default=time.time()))
+        except KeyboardInterrupt:
+            print("\nStopped watching.")
+            return 0
 
 
 # --- Driving a watch session from outside: the kata's test, and the measurement -------------------

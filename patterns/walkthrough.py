@@ -453,19 +453,12 @@ def check_readmes(update: bool) -> int:
 
 
 def with_one_database(work):
-    """Run ``work()`` with one throwaway PostgreSQL for all the pattern runs it starts."""
-    if os.environ.get("DATABASE_URL"):
-        return work()
+    """Run ``work()`` with one database (a throwaway PostgreSQL) for all the pattern runs it starts."""
     sys.path.insert(0, str(HERE.parent))
-    from tests.throwaway_postgres import ThrowawayPostgres
+    from servers.postgres import database_url_or_throwaway
 
-    server = ThrowawayPostgres()
-    os.environ["DATABASE_URL"] = server.url
-    try:
+    with database_url_or_throwaway():
         return work()
-    finally:
-        del os.environ["DATABASE_URL"]
-        server.stop()
 
 
 def main(argv: list[str]) -> int:

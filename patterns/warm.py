@@ -31,13 +31,14 @@ for name in LIBRARIES:
     with suppress(Exception):
         importlib.import_module(name)
 
-# The environment conftest.py's pytest_configure gives the test run (DATABASE_URL is
-# the watch session's own), so that Django's setup here is the one the run would do.
-os.environ.setdefault(
-    "DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789abcdef"
-)
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+# The environment and settings a test run gets (tests/environment.py; --ds in
+# pyproject.toml), with the watch session's own DATABASE_URL, so that Django's setup
+# here is the one each run would do.
+with suppress(Exception):
+    from tests.environment import set_environment
+
+    set_environment()
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 with suppress(Exception):
     import django
 

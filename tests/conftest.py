@@ -1,9 +1,14 @@
-"""Fixtures shared by the shop's own suite (the root conftest.py holds the harness)."""
+"""Fixtures shared by the shop's own suite (the root conftest.py holds the shared ones)."""
 
 import json
 import re
 
 import pytest
+from django.conf import settings
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from shop.users.tokens import email_verification_token
 
 
 @pytest.fixture
@@ -22,10 +27,6 @@ def paths(document) -> dict:
 @pytest.fixture
 def verification_for():
     """``verification_for(user)``: a fresh ``{"uid", "token"}`` body for verify-email."""
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
-    from shop.users.tokens import email_verification_token
 
     def make(user) -> dict[str, str]:
         return {
@@ -43,7 +44,6 @@ def verification_in():
     The link must follow ``settings.EMAIL_VERIFICATION_URL``: the template is
     turned into a pattern, so a link built any other way does not match.
     """
-    from django.conf import settings
 
     def extract(message) -> dict[str, str]:
         pattern = (

@@ -23,10 +23,11 @@ from django.db import transaction
 from patterns import timelines
 from patterns.crashes import CheckedClient, answer, describe
 from patterns.kata import Fails, Holds, Kata, load_variant, require, said
+from servers.celery import celery_on_broker, worker_thread
 from shop.checkouts import services as checkout
 from shop.orders.effects import order_announce
 from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
-from tests.task_queue import TaskLedger, celery_on_broker, worker_thread
+from tests.task_queue import TaskLedger
 
 kata = Kata(
     naive=load_variant(__file__, "naive").order_announce,

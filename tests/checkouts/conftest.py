@@ -1,10 +1,10 @@
-"""Fixtures for the checkout tests: the request itself, and what it may change.
-
-Imports from Django live inside the fixtures: pytest loads this file before the
-root conftest has configured the settings.
-"""
+"""Fixtures for the checkout tests: the request itself, and what it may change."""
 
 import pytest
+
+from shop.carts.models import CartItem
+from shop.orders.models import Order, OrderItem
+from shop.products.models import SKU
 
 
 @pytest.fixture
@@ -24,9 +24,6 @@ def world():
 
     Every SKU's stock, every order with its items, and every cart line.
     """
-    from shop.carts.models import CartItem
-    from shop.orders.models import Order, OrderItem
-    from shop.products.models import SKU
 
     def snapshot() -> dict:
         return {

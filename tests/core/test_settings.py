@@ -9,8 +9,9 @@ import json
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from servers import ROOT
+from servers.shop import run_python
 from shop.settings import cache_from_url, database_from_url
-from tests.servers import ROOT, run_python
 
 PRINT_SETTINGS = """
 import json

@@ -16,14 +16,14 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
+from servers import ROOT, free_port
+from servers.celery import celery_on_broker
 from shop.celery import app
 from shop.core import outbox
 from shop.core.models import OutboxMessage
 from shop.core.outbox import deliver_pending
 from shop.core.tasks import deliver_outbox, deliver_outbox_message
 from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
-from tests.servers import ROOT, free_port
-from tests.task_queue import celery_on_broker
 
 pytestmark = pytest.mark.django_db
 

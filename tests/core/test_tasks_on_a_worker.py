@@ -1,6 +1,6 @@
 """The outbox's tasks on a real Celery worker and a real Redis (issue 13, pattern 10).
 
-A worker thread of the test process (``tests/task_queue``) runs the shop's Celery app,
+A worker thread of the test process (``servers/celery.py``) runs the shop's Celery app,
 so the test's monkeypatches reach it: a mail server that fails on cue, and no waiting
 between retries (``retry_delay``), so the retries are real and the test is quick.
 Skipped, with the reason, without ``redis-server``.
@@ -15,11 +15,12 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from rest_framework.test import APIClient
 
+from servers.celery import celery_on_broker, worker_thread
 from shop.core import outbox
 from shop.core.models import OutboxMessage
 from shop.core.tasks import QUICK_RETRIES, deliver_outbox
 from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
-from tests.task_queue import TaskLedger, celery_on_broker, worker_thread
+from tests.task_queue import TaskLedger
 
 pytestmark = [
     pytest.mark.postgres(reason="a worker thread reads what the checkout committed"),

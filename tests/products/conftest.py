@@ -1,8 +1,4 @@
-"""Fixtures for the catalogue tests: the names a list answers.
-
-Imports from Django live inside the fixtures: pytest loads this file before the
-root conftest has configured the settings.
-"""
+"""Fixtures for the catalogue tests: the names a list answers."""
 
 import pytest
 

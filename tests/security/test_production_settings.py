@@ -1,14 +1,14 @@
 """With debug off the shop runs as production must: HTTPS only, a real secret, errors logged.
 
 Settings are read once per process, so each case runs in a fresh process with
-the environment a production host would have (``tests.servers.run_python``).
+the environment a production host would have (``servers.shop.run_python``).
 """
 
 import subprocess
 
 import pytest
 
-from tests.servers import run_python
+from servers.shop import run_python
 
 STRONG_KEY = "production-like-" + "0123456789abcdefghijklmnopqrstuvwxyz"
 PRODUCTION = {

@@ -5,7 +5,7 @@ import runpy
 
 import pytest
 
-from tests.servers import ROOT
+from servers import ROOT
 
 CONF = str(ROOT / "gunicorn.conf.py")
 VARIABLES = ["GUNICORN_WORKERS", "WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND", "PORT"]

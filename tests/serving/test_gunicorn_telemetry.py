@@ -12,7 +12,9 @@ import time
 
 import pytest
 
-from tests.servers import Gunicorn, OtlpCollector, shop_environment, spread_over_workers
+from servers.gunicorn import Gunicorn, spread_over_workers
+from servers.otlp import OtlpCollector
+from servers.shop import shop_environment
 
 WORKERS = 2
 REQUESTS = 8

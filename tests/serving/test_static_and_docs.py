@@ -14,7 +14,8 @@ import shutil
 
 import pytest
 
-from tests.servers import Gunicorn, manage, request, shop_environment
+from servers.gunicorn import Gunicorn, request
+from servers.shop import manage, shop_environment
 
 CHROMIUM = shutil.which("chromium")
 # No network-hungry extras: this machine (and CI) has no internet.

@@ -1,10 +1,7 @@
-"""Fixtures for the identity tests: throttle rates.
-
-Imports from Django live inside the fixtures: pytest loads this file before the
-root conftest has configured the settings.
-"""
+"""Fixtures for the identity tests: throttle rates."""
 
 import pytest
+from rest_framework.throttling import SimpleRateThrottle
 
 
 @pytest.fixture
@@ -15,7 +12,6 @@ def throttle_rates(monkeypatch):
     (encode/django-rest-framework#6030), so ``override_settings`` cannot change
     them: patch the class attribute instead.
     """
-    from rest_framework.throttling import SimpleRateThrottle
 
     def set_rates(**rates: str) -> None:
         defaults = {"anon": "1000/min", "user": "1000/min", "login": "1000/min"}

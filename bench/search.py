@@ -1,6 +1,6 @@
 """Benchmark: ranked search through the API stack, on catalogues of 1k to 100k products.
 
-    nox -s bench -- search            (or: python -m tests.benchmarks.search)
+    nox -s bench -- search            (or: python -m bench.search)
 
 For PostgreSQL (a throwaway server) and SQLite (a temporary file), grows one
 catalogue to each size and times ``GET /api/products/?search=TERM`` through
@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from servers.shop import shop_environment
 
 SIZES = [1_000, 10_000, 100_000]
 REQUESTS_PER_TERM = 30
@@ -65,16 +67,13 @@ def main() -> int:
 
 def run_child(database: str) -> list[dict]:
     """Each database in its own process: Django is configured once per process."""
-    env = {
-        **os.environ,
-        "THROTTLE_RATE_ANON": "100000000/min",  # measuring search, not the throttle
-        "DJANGO_SECRET_KEY": "local-runs-only-secret-key-never-in-production-0123456789",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
-        "DJANGO_ALLOWED_HOSTS": "testserver",  # APIClient's host name
-    }
+    env = shop_environment(
+        THROTTLE_RATE_ANON="100000000/min",  # measuring search, not the throttle
+        DJANGO_ALLOWED_HOSTS="testserver",  # APIClient's host name
+    )
     server = None
     if database == "postgresql":
-        from tests.throwaway_postgres import ThrowawayPostgres
+        from servers.postgres import ThrowawayPostgres
 
         server = ThrowawayPostgres()
         env["DATABASE_URL"] = server.url
@@ -82,7 +81,7 @@ def run_child(database: str) -> list[dict]:
         env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='shop-bench-')}/bench.sqlite3"
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "tests.benchmarks.search", "--child"],
+            [sys.executable, "-m", "bench.search", "--child"],
             env=env,
             stdout=subprocess.PIPE,
             check=True,

@@ -7,10 +7,9 @@ variant beside the service over real HTTP.
 from django.urls import path
 
 from patterns.kata import load_naive
+from servers import ROOT
 from shop.urls import urlpatterns as shop_urlpatterns
 
-naive = load_naive(
-    __file__.replace("tests/benchmarks/naive_urls.py", "patterns/08_service_layer/test_x.py")
-)
+naive = load_naive(str(ROOT / "patterns/08_service_layer/test_x.py"))
 
 urlpatterns = [path("api/checkouts/", naive.CheckoutView.as_view()), *shop_urlpatterns]

@@ -1,6 +1,6 @@
 """Soak: hundreds of concurrent clients against a real server, for a bounded time.
 
-    nox -s soak                 (or: python -m tests.benchmarks.soak [seconds] [clients])
+    nox -s soak                 (or: python -m bench.soak [seconds] [clients])
 
 gunicorn (4 workers x 8 threads) on a throwaway PostgreSQL, loopback only.
 Each client browses, searches, fills a cart with a few hot SKUs and checks out
@@ -17,30 +17,27 @@ import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
+
+from servers.shop import shop_environment
 
 DURATION = 30.0  # seconds
 CLIENTS = 200
 MAX_STEPS = 200  # per client, whatever the clock says
 HOT_SKUS = 3
 HOT_STOCK = 150
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(duration: float = DURATION, clients: int = CLIENTS) -> int:
-    from tests.throwaway_postgres import ThrowawayPostgres
+    from servers.postgres import ThrowawayPostgres
 
     server = ThrowawayPostgres()
     os.environ.update(
-        DATABASE_URL=server.url,
-        DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        THROTTLE_RATE_USER="100000000/min",  # soaking the shop, not its throttle
-        THROTTLE_RATE_ANON="100000000/min",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        OTEL_SDK_DISABLED="true",
+        shop_environment(
+            DATABASE_URL=server.url,
+            THROTTLE_RATE_USER="100000000/min",  # soaking the shop, not its throttle
+            THROTTLE_RATE_ANON="100000000/min",
+            OTEL_SDK_DISABLED="true",
+        )
     )
     try:
         import django
@@ -48,7 +45,7 @@ def main(duration: float = DURATION, clients: int = CLIENTS) -> int:
         django.setup()
         from django.core.management import call_command
 
-        from tests.benchmarks.checkout import serving
+        from bench.checkout import serving
 
         call_command("migrate", verbosity=0)
         world = seed(clients)
@@ -141,7 +138,7 @@ class Shopper:
     def request(
         self, method: str, path: str, body=None, key: str | None = None
     ) -> tuple[int, bytes]:
-        from tests.benchmarks.checkout import http_request
+        from bench.checkout import http_request
 
         try:
             return http_request(self.port, method, path, body, self.token, key)
@@ -180,7 +177,7 @@ def audit_stock(world: dict) -> dict:
 
 
 def report(results: dict, audit: dict, duration: float, clients: int) -> None:
-    from tests.benchmarks.search import machine
+    from bench.search import machine
 
     latencies = sorted(results["latencies"])
     total = len(latencies)

@@ -1,6 +1,6 @@
 """Benchmark: what a slow mail server costs a checkout, in the request or on the queue (pattern 10).
 
-    nox -s bench -- queue          (or: python -m tests.benchmarks.queue)
+    nox -s bench -- queue          (or: python -m bench.queue)
 
 On a throwaway PostgreSQL, a customer checks out ROUNDS carts one after the other
 (after WARM_UP unmeasured ones), through Django's full request path in this process.
@@ -15,7 +15,7 @@ The confirmation email goes over SMTP to a local mail server (aiosmtpd) that tak
 Beside them, the floors measured in the same run: the same checkout with an email
 backend that keeps the email in memory, and with a mail server that answers at
 once. "email at the server" is when the mail server had the email, counted from
-the start of its checkout's request. The queue's row needs a Redis (``tests/task_queue``).
+the start of its checkout's request. The queue's row needs a Redis (``servers/redis.py``).
 """
 
 import os
@@ -25,6 +25,8 @@ import sys
 import time
 from contextlib import contextmanager
 
+from servers.shop import shop_environment
+
 ROUNDS = 30
 WARM_UP = 10
 SLOW_MAIL = 0.2  # seconds the mail server takes to accept a message
@@ -32,19 +34,19 @@ WORKER_CONCURRENCY = 2
 
 
 def main() -> int:
-    from tests.fake_smtp import FakeMailServer
-    from tests.task_queue import redis_server_binary
-    from tests.throwaway_postgres import ThrowawayPostgres
+    from servers.postgres import ThrowawayPostgres
+    from servers.redis import redis_server_binary
+    from servers.smtp import FakeMailServer
 
     server = ThrowawayPostgres()
     os.environ.update(
-        DATABASE_URL=server.url,
-        DJANGO_SETTINGS_MODULE="tests.benchmarks.settings_smtp",
-        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_ALLOWED_HOSTS="testserver",
-        THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
-        OTEL_SDK_DISABLED="true",
+        shop_environment(
+            DATABASE_URL=server.url,
+            DJANGO_SETTINGS_MODULE="bench.settings_smtp",
+            DJANGO_ALLOWED_HOSTS="testserver",
+            THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
+            OTEL_SDK_DISABLED="true",
+        )
     )
     os.environ.pop("CELERY_BROKER_URL", None)
     rows = []
@@ -115,7 +117,8 @@ def measure(way: str, mail_server: str, port: int | None, mail, *, wait_for_mail
 
 
 def on_the_queue(mail) -> dict:
-    from tests.task_queue import RedisServer, celery_on_broker
+    from servers.celery import celery_on_broker
+    from servers.redis import RedisServer
 
     redis = RedisServer()
     try:
@@ -142,7 +145,7 @@ def on_the_queue(mail) -> dict:
 
 @contextmanager
 def worker_process(broker: str, smtp_port: int):
-    from tests.servers import ROOT
+    from servers import ROOT
 
     env = {**os.environ, "CELERY_BROKER_URL": broker, "BENCH_SMTP_PORT": str(smtp_port)}
     process = subprocess.Popen(
@@ -186,7 +189,7 @@ def check_out(client, cart_id: int) -> None:
 
 
 def print_table(rows: list[dict]) -> None:
-    from tests.benchmarks.search import machine
+    from bench.search import machine
 
     print()
     print(

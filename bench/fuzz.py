@@ -1,6 +1,6 @@
 """Fuzz the shop with schemathesis, against its own OpenAPI schema.
 
-    nox -s fuzz                       (or: python -m tests.fuzz.run)
+    nox -s fuzz                       (or: python -m bench.fuzz)
     nox -s fuzz -- --max-examples 100 --seed 1     extra arguments go to `st run`
     nox -s fuzz -- --max-time 120     keep generating for 120 s per role (a soak)
 
@@ -30,7 +30,8 @@ import time
 from io import StringIO
 from pathlib import Path
 
-from tests.servers import Gunicorn
+from servers.gunicorn import Gunicorn
+from servers.shop import shop_environment
 
 MAX_EXAMPLES = 25  # per operation and phase
 TIME_LIMIT = 300  # seconds per role: schemathesis is killed past it, and the role fails
@@ -47,25 +48,21 @@ CHECKS = [
     "response_schema_conformance",
 ]
 ROLES = {"customer": "fuzz-customer@example.com", "staff": "fuzz-staff@example.com"}
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(extra: list[str]) -> int:
-    from tests.throwaway_postgres import ThrowawayPostgres
+    from servers.postgres import ThrowawayPostgres
 
     server = ThrowawayPostgres()
     os.environ.update(
-        DATABASE_URL=server.url,
-        DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        # Fuzzing bad input, not the throttle: thousands of requests from one address.
-        THROTTLE_RATE_ANON="100000000/min",
-        THROTTLE_RATE_USER="100000000/min",
-        THROTTLE_RATE_LOGIN="100000000/min",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        OTEL_SDK_DISABLED="true",
+        shop_environment(
+            DATABASE_URL=server.url,
+            # Fuzzing bad input, not the throttle: thousands of requests from one address.
+            THROTTLE_RATE_ANON="100000000/min",
+            THROTTLE_RATE_USER="100000000/min",
+            THROTTLE_RATE_LOGIN="100000000/min",
+            OTEL_SDK_DISABLED="true",
+        )
     )
     reports = Path(tempfile.mkdtemp(prefix="shop-fuzz-"))
     try:

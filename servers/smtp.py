@@ -17,7 +17,7 @@ from email.message import Message
 
 from aiosmtpd.controller import Controller
 
-from tests.servers import free_port
+from servers import free_port
 
 
 class FakeMailServer:

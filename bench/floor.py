@@ -6,13 +6,13 @@ lookup), then in one transaction the cart row locked, the Idempotency-Key lookup
 the cart's lines, the SKUs locked in id order with their products, the re-check
 of stock, the order and item INSERTs, the outbox row, the stock UPDATE, the
 cart's lines deleted. Written by hand, with none of the shop's Python around it.
-Two floors run it (``tests/benchmarks/checkout.py`` prints them beside the shop):
+Two floors run it (``bench/checkout.py`` prints them beside the shop):
 
 - the database floor: psycopg threads, one connection each, no web stack
   (``database_checkout``);
 - the framework floor: a bare Django view (``checkout_view``), served by the same
   gunicorn as the shop with the shop's settings, middleware and persistent
-  connections, but this module's URLconf (``tests.benchmarks.settings_floor``) and
+  connections, but this module's URLconf (``bench.settings_floor``) and
   no tracing. It reads the buyer's id from a header: no JWT, no DRF.
 """
 
@@ -172,7 +172,7 @@ def checkout_view(request: HttpRequest) -> JsonResponse:
 
 
 def health_view(request: HttpRequest) -> JsonResponse:
-    """What tests/servers.Gunicorn waits for before it hands the server over."""
+    """What servers.gunicorn.Gunicorn waits for before it hands the server over."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "database": "ok"})

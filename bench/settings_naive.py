@@ -1,0 +1,3 @@
+from shop.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.naive_urls"
