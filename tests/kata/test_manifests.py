@@ -53,7 +53,11 @@ def test_what_a_manifest_names_in_the_shop_is_there(pattern):
 def test_a_manifest_is_read_into_its_pattern(example):
     pattern = manifest.read(example)
 
-    assert (pattern.number, pattern.title, pattern.hints) == ("99", "An example", ("Is it said twice?",))
+    assert (pattern.number, pattern.title, pattern.hints) == (
+        "99",
+        "An example",
+        ("Is it said twice?",),
+    )
     assert pattern.variant_file("naive") == example / "naive.py"
     assert pattern.shop == (manifest.ShopPart("shop/core/side_effects.py", "after_commit"),)
 
@@ -73,7 +77,7 @@ def test_a_manifest_is_read_into_its_pattern(example):
 def test_a_faulty_manifest_is_refused_naming_its_file_and_fault(example, change, complaint):
     (example / "pattern.toml").write_text(EXAMPLE.replace(*change))
 
-    with pytest.raises(ManifestError, match="99_example/pattern.toml") as refused:
+    with pytest.raises(ManifestError, match=r"99_example/pattern\.toml") as refused:
         manifest.read(example)
 
     assert complaint in str(refused.value)
@@ -81,7 +85,9 @@ def test_a_faulty_manifest_is_refused_naming_its_file_and_fault(example, change,
 
 def test_a_name_in_the_shop_that_is_gone_is_dangling(example):
     text = EXAMPLE.replace('name = "after_commit"', 'name = "after_commit_renamed"')
-    (example / "pattern.toml").write_text(text.replace("shop_tests = []", 'shop_tests = ["tests/x.py"]'))
+    (example / "pattern.toml").write_text(
+        text.replace("shop_tests = []", 'shop_tests = ["tests/x.py"]')
+    )
 
     assert manifest.dangling(manifest.read(example)) == [
         "patterns/99_example/pattern.toml: shop/core/side_effects.py does not define "
