@@ -64,7 +64,7 @@ def a_pattern(tmp_path, monkeypatch) -> Path:
     readme = tmp_path / "99_example" / "README.md"
     readme.write_text(
         "# 99\n\n## What goes wrong\n\n"
-        f"{walkthrough.README_BEGIN} -->\n{walkthrough.README_END}\n\n## The fix\n"
+        "<!-- kata:what-goes-wrong begin -->\n<!-- kata:what-goes-wrong end -->\n\n## The fix\n"
     )
     return readme
 
