@@ -86,4 +86,3 @@ def test_an_account_created_without_a_password_cannot_log_in_with_one(user_model
 def test_email_is_the_username_and_nothing_else_is_required(variant):
     fields = (variant.USERNAME_FIELD, variant.REQUIRED_FIELDS)
     assert fields == ("email", []), said("read the user model", fields, ("email", []))
-
