@@ -41,6 +41,8 @@ from typing import Any
 
 import pytest
 
+from patterns import manifest
+
 ROLES = (
     "naive",
     "article",
@@ -120,24 +122,26 @@ def practice_dir() -> Path:
     )
 
 
-def variant_path(test_file: str, name: str) -> Path:
-    """A variant's file or folder; in practice mode, the learner's copy of it if there is one."""
-    folder = Path(test_file).resolve().parent
+def variant_path(test_file: str, role: str) -> Path:
+    """A variant's file or folder, as the pattern's manifest names it; in practice mode,
+    the learner's copy of it if there is one."""
+    pattern = manifest.of_test_file(test_file)
+    original = pattern.variant_file(role)
     if os.environ.get("KATA_PRACTICE"):
-        copy = practice_dir() / folder.name / name
+        copy = practice_dir() / pattern.folder / original.name
         if copy.exists():
             return copy
-    return folder / name
+    return original
 
 
-def load_variant(test_file: str, name: str) -> ModuleType:
-    """Import ``<name>.py`` from the folder of ``test_file`` (or the learner's copy).
+def load_variant(test_file: str, role: str) -> ModuleType:
+    """Import the module of a variant of the pattern of ``test_file`` (or the learner's copy).
 
     Pattern folders start with a number, so they are not importable packages;
     the module is loaded by path, once, under a unique name.
     """
-    path = variant_path(test_file, f"{name}.py")
-    module_name = f"patterns.{Path(test_file).resolve().parent.name}.{name}"
+    path = variant_path(test_file, role)
+    module_name = f"patterns.{Path(test_file).resolve().parent.name}.{role}"
     if module_name in sys.modules:
         return sys.modules[module_name]
     spec = importlib.util.spec_from_file_location(module_name, path)

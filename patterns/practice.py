@@ -15,27 +15,26 @@ shop passes; you are done when all of them pass.
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from patterns import practice_watch
+from patterns import manifest, practice_watch
 from patterns.kata import practice_dir
-from patterns.walkthrough import HERE, PATTERNS
-
-ORIGINS = ("naive", "article")
+from patterns.manifest import ORIGINS, Pattern
 
 
 def main(argv: list[str]) -> int:
     if not argv:
         return show_progress()
     number, flags = argv[0].zfill(2), argv[1:]
-    folder = folder_of(number)
-    if folder is None:
-        print(f"No pattern {number}. Choose one of: {', '.join(n for n, _, _ in PATTERNS)}.")
+    pattern = manifest.pattern(number)
+    if pattern is None:
+        known = ", ".join(p.number for p in manifest.patterns())
+        print(f"No pattern {number}. Choose one of: {known}.")
         return 2
+    folder = pattern.folder
     origin = "naive"
     if "--from" in flags:
         at = flags.index("--from")
@@ -50,35 +49,26 @@ def main(argv: list[str]) -> int:
         )
         return 0
     if "--hint" in flags:
-        return show_hint(folder)
+        return show_hint(pattern)
     if "--measure-watch" in flags:
-        return practice_watch.measure_and_report(number, folder, "--update-readme" in flags)
-    if not variant_files(folder, origin):
+        return practice_watch.measure_and_report(pattern, "--update-readme" in flags)
+    if origin not in pattern.variants:
         print(
             f"Pattern {number} has no {origin} code of its own: its README says why "
             f"(patterns/{folder}/README.md). Practise it with: nox -s practice -- {number}"
         )
         return 2
     if "--watch" in flags:
-        return practice_watch.watch(number, folder, origin, seed(folder, origin), rule(folder))
-    return practise(number, folder, origin)
+        return practice_watch.watch(pattern, origin, seed(pattern, origin))
+    return practise(pattern, origin)
 
 
-def folder_of(number: str) -> str | None:
-    return next((folder for n, folder, _ in PATTERNS if n == number), None)
-
-
-def variant_files(folder: str, origin: str) -> list[Path]:
-    pattern = HERE / folder
-    return [path for path in [pattern / f"{origin}.py", pattern / origin] if path.exists()]
-
-
-def seed(folder: str, origin: str) -> Path:
-    copy = practice_dir() / folder
+def seed(pattern: Pattern, origin: str) -> Path:
+    """The learner's copy of the variant (made once, kept across runs)."""
+    copy = practice_dir() / pattern.folder
     copy.mkdir(parents=True, exist_ok=True)
-    for original in variant_files(folder, origin):
-        if (copy / original.name).exists():
-            continue
+    original = pattern.variant_file(origin)
+    if not (copy / original.name).exists():
         if original.is_dir():
             shutil.copytree(original, copy / original.name)
         else:
@@ -86,10 +76,11 @@ def seed(folder: str, origin: str) -> Path:
     return copy
 
 
-def practise(number: str, folder: str, origin: str) -> int:
-    copy = seed(folder, origin)
-    edit = ", ".join(shown(copy / original.name) for original in variant_files(folder, origin))
-    print(f"Pattern {number}: {rule(folder)}")
+def practise(pattern: Pattern, origin: str) -> int:
+    number, folder = pattern.number, pattern.folder
+    copy = seed(pattern, origin)
+    edit = shown(copy / pattern.variant_file(origin).name)
+    print(f"Pattern {number}: {pattern.rule}")
     print(f"Your copy: {edit}. Make the tests below pass; `--hint` when stuck.\n", flush=True)
     env = {**os.environ, "KATA_PRACTICE": "1"}
     run = subprocess.run(
@@ -110,10 +101,8 @@ def practise(number: str, folder: str, origin: str) -> int:
     )
     if run.returncode == 0:
         (copy / f".done-{origin}").touch()
-        print(
-            f"\nDone: your copy passes every check the {origin} code failed. Compare it with "
-            f"the shop's fix: patterns/{folder}/README.md#the-fix"
-        )
+        print(f"\nDone: your copy passes every check the {origin} code failed.")
+        print("\n".join(practice_watch.where_the_shop_does_it(pattern)))
         return 0
     print(
         f"\nNot yet: the failures above are the lesson. Read patterns/{folder}/README.md, or run with --hint."
@@ -125,8 +114,8 @@ def shown(path: Path) -> str:
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
-def show_hint(folder: str) -> int:
-    hints = review_questions(folder)
+def show_hint(pattern: Pattern) -> int:
+    hints, folder = pattern.hints, pattern.folder
     copy = practice_dir() / folder
     copy.mkdir(parents=True, exist_ok=True)
     counter = copy / ".hints"
@@ -139,32 +128,22 @@ def show_hint(folder: str) -> int:
     return 0
 
 
-def review_questions(folder: str) -> list[str]:
-    """The README's review checklist doubles as hints: the questions a reviewer would ask."""
-    text = (HERE / folder / "README.md").read_text()
-    section = text.split("## In code review, ask", 1)[1].split("\n## ", 1)[0]
-    bullets = re.split(r"\n- ", "\n" + section.strip())
-    return [" ".join(b.split()) for b in bullets if b.strip()]
-
-
-def rule(folder: str) -> str:
-    match = re.search(r"^\*\*Rule:\*\* (.+)$", (HERE / folder / "README.md").read_text(), re.M)
-    return match.group(1) if match else ""
-
-
-def status(folder: str, origin: str) -> str:
-    copy = practice_dir() / folder
+def status(pattern: Pattern, origin: str) -> str:
+    if origin not in pattern.variants:
+        return "-"
+    copy = practice_dir() / pattern.folder
     if (copy / f".done-{origin}").exists():
         return "done"
-    started = any((copy / original.name).exists() for original in variant_files(folder, origin))
-    return "in progress" if started else "not started" if variant_files(folder, origin) else "-"
+    started = (copy / pattern.variant_file(origin).name).exists()
+    return "in progress" if started else "not started"
 
 
 def show_progress() -> int:
     print("Practice: fix each pattern's naive code, or the article's, until its tests pass.\n")
     print(f"  {'':<2}  {'':<48} {'from naive':<12} from article")
-    for number, folder, title in PATTERNS:
-        print(f"  {number}  {title:<48} {status(folder, 'naive'):<12} {status(folder, 'article')}")
+    for pattern in manifest.patterns():
+        naive, article = status(pattern, "naive"), status(pattern, "article")
+        print(f"  {pattern.number}  {pattern.title:<48} {naive:<12} {article}")
     print(
         "\nStart with: nox -s practice -- 01   (the article's version: -- 01 --from article; "
         "hints: -- 01 --hint; start over: -- 01 --reset)"

@@ -31,10 +31,12 @@ from pathlib import Path
 
 import pytest
 
+from patterns import readme_blocks
+from patterns.manifest import Pattern
+
 REPO = Path(__file__).resolve().parent.parent
 CLEAR = "\033[2J\033[H"
-README_BEGIN = "<!-- kata:watch-timing begin"
-README_END = "<!-- kata:watch-timing end -->"
+BLOCK = "watch-timing"  # the top README's block of measured timings (patterns/readme_blocks.py)
 
 
 # --- One run, in a fork of the warm process -----------------------------------------------------
@@ -125,23 +127,16 @@ class WarmRunner:
 # --- What the learner sees ------------------------------------------------------------------------
 
 
-def shop_solutions(folder: str) -> list[tuple[str, str]]:
-    """(file, function) pairs the README's "The fix" links to, in order: where the shop does it."""
-    text = (REPO / "patterns" / folder / "README.md").read_text()
-    fix = text.split("## The fix", 1)[-1].split("\n## ", 1)[0]
-    found = []
-    pattern = re.compile(
-        r"\[`(shop/[\w/.]+)`\]\([^)]*\)\s+`([\w.]+)`"  # [`shop/x.py`](...) `function`
-        r"|\[`([\w.]+)`\]\((?:\.\./)+(shop/[\w/.]+)\)"  # [`function`](../../shop/x.py)
-    )
-    for match in pattern.finditer(fix):
-        pair = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
-        if pair not in found and not pair[1].endswith(".py"):  # a file named, not a function
-            found.append(pair)
-    return found
+def where_the_shop_does_it(pattern: Pattern) -> list[str]:
+    """The shop's side of the pattern, from its manifest: the lines shown once a copy passes."""
+    return [
+        "The shop solves the same thing in:",
+        *(f"  {part.file}  {part.name}" for part in pattern.shop),
+        f"Compare with the story of the fix: patterns/{pattern.folder}/README.md#the-fix",
+    ]
 
 
-def verdict_lines(result: dict, folder: str, origin: str) -> tuple[bool, list[str]]:
+def verdict_lines(result: dict, pattern: Pattern, origin: str) -> tuple[bool, list[str]]:
     tests = result["tests"]
     if result["broken"] or not tests:
         why = (result["broken"] or ["no test ran"])[0].strip().splitlines()
@@ -152,9 +147,7 @@ def verdict_lines(result: dict, folder: str, origin: str) -> tuple[bool, list[st
         lines += [
             f"All {len(tests)} passing: done. Your copy passes every check the {origin} code failed.",
             "",
-            "The shop solves the same thing in:",
-            *(f"  {path}  {name}" for path, name in shop_solutions(folder)[:5]),
-            f"Compare with the story of the fix: patterns/{folder}/README.md#the-fix",
+            *where_the_shop_does_it(pattern),
         ]
         return True, lines
     failure = next(t for t in tests if not t["passed"])
@@ -165,7 +158,7 @@ def verdict_lines(result: dict, folder: str, origin: str) -> tuple[bool, list[st
     return False, lines
 
 
-def watch(number: str, folder: str, origin: str, copy: Path, rule: str) -> int:
+def watch(pattern: Pattern, origin: str, copy: Path) -> int:
     """Run, show, wait for a save, run again; until Ctrl-C."""
     import watchfiles
 
@@ -177,12 +170,12 @@ def watch(number: str, folder: str, origin: str, copy: Path, rule: str) -> int:
 
     def run_and_show(saved_at: float | None) -> None:
         started = time.time()
-        result = runner.run(folder, origin)
-        done, lines = verdict_lines(result, folder, origin)
+        result = runner.run(pattern.folder, origin)
+        done, lines = verdict_lines(result, pattern, origin)
         if done:
             (copy / f".done-{origin}").touch()
         print(CLEAR if sys.stdout.isatty() else "\n" + "─" * 72)
-        print(f"Pattern {number}: {rule}")
+        print(f"Pattern {pattern.number}: {pattern.rule}")
         print(f"Run {runner.runs}, watching {shown}/ (save a file to rerun; Ctrl-C stops)\n")
         print("\n".join(lines))
         if saved_at is None:
@@ -274,13 +267,13 @@ class WatchSession:
         return self.process.returncode
 
 
-def measure(number: str, folder: str, saves: int = 5) -> tuple[Verdict, list[Verdict]]:
+def measure(pattern: Pattern, saves: int = 5) -> tuple[Verdict, list[Verdict]]:
     """A watch session on a fresh copy: the first run, then ``saves`` saves, one at a time."""
     with tempfile.TemporaryDirectory() as scratch:
-        session = WatchSession(number, Path(scratch))
+        session = WatchSession(pattern.number, Path(scratch))
         try:
             first = session.next_verdict(within=300)
-            copy = next(p for p in (Path(scratch) / folder).glob("*.py"))
+            copy = next(p for p in (Path(scratch) / pattern.folder).glob("*.py"))
             original = copy.read_text()
             later = []
             for n in range(saves):
@@ -308,22 +301,23 @@ def timing_table(number: str, first: Verdict, later: list[Verdict]) -> str:
 
 def write_timing(table: str, number: str) -> None:
     readme = REPO / "README.md"
-    text = readme.read_text()
-    if README_BEGIN not in text:
-        raise SystemExit(f"README.md has no {README_BEGIN} ... {README_END} markers.")
-    before, rest = text.split(README_BEGIN, 1)
-    after = rest.split(README_END, 1)[1]
-    readme.write_text(
-        f"{before}{README_BEGIN}: generated by `nox -s practice -- {number} --measure-watch "
-        f"--update-readme` -->\n{table}\n{README_END}{after}"
-    )
+    try:
+        text = readme_blocks.replace(
+            readme.read_text(),
+            BLOCK,
+            table,
+            note=f"generated by `nox -s practice -- {number} --measure-watch --update-readme`",
+        )
+    except readme_blocks.BlockMissing as missing:
+        raise SystemExit(f"README.md: {missing}") from missing
+    readme.write_text(text)
 
 
-def measure_and_report(number: str, folder: str, update: bool) -> int:
-    first, later = measure(number, folder)
-    table = timing_table(number, first, later)
+def measure_and_report(pattern: Pattern, update: bool) -> int:
+    first, later = measure(pattern)
+    table = timing_table(pattern.number, first, later)
     print(table)
     if update:
-        write_timing(table, number)
+        write_timing(table, pattern.number)
         print("\nWrote the table into README.md.")
     return 0

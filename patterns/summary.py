@@ -15,6 +15,7 @@ pattern's README between two HTML comments and checks it there.
         --runxfail -p patterns.summary          # prints the block at the end
 """
 
+import ast
 import json
 import os
 import re
@@ -127,19 +128,27 @@ def assertion_message(report: pytest.TestReport) -> tuple[str, str, str]:
 
 
 def hypothesis_example(report: pytest.TestReport, fixtures: set[str]) -> str:
-    """The failing example Hypothesis reports: the drawn arguments, not the fixtures."""
+    """The failing example Hypothesis reports: the drawn arguments, not the fixtures.
+
+    Hypothesis prints it as a call, its arguments one per line, a long one over several
+    (with "# or any other generated value" comments); parsed as Python, it reads the same
+    whatever the layout.
+    """
     text = re.sub(r"(?m)^E {3}", "", report.longreprtext)  # pytest's prefix on the error's lines
     match = re.search(
-        r"(?:Falsifying|Failing)[^\n]*?(?:example|test case): \w+\(\n(.*?)\n\)", text, re.S
+        r"(?:Falsifying|Failing)[^\n]*?(?:example|test case): (\w+\(\n.*?\n\s*\))(?=\n|$)",
+        text,
+        re.S,
     )
     if not match:
         return ""
-    arguments = [
-        line.strip().rstrip(",")
-        for line in match.group(1).splitlines()
-        if line.strip().split("=", 1)[0] not in fixtures
-    ]
-    return stable(", ".join(arguments))
+    call = re.sub(r"#[^\n]*", "", match.group(1))
+    try:
+        keywords = ast.parse(call.strip(), mode="eval").body.keywords
+    except (SyntaxError, AttributeError):
+        return ""
+    drawn = [f"{k.arg}={ast.unparse(k.value)}" for k in keywords if k.arg not in fixtures]
+    return stable(", ".join(drawn))
 
 
 class SummaryPlugin:

@@ -1,23 +1,26 @@
-"""The walkthrough: the ten patterns in order, each naive, then the article's advice, then the shop.
+"""The walkthrough: the patterns in order, each naive, then the article's advice, then the shop.
 
-    python -m patterns.walkthrough                  # all ten, three lines each
+The patterns, their titles and rules come from their manifests (``patterns/manifest.py``).
+
+    python -m patterns.walkthrough                  # all of them, three lines each
     python -m patterns.walkthrough 03               # one pattern in full: the real failures, then green
     python -m patterns.walkthrough 03 --update-readme   # ...and rewrite its README's output block
     python -m patterns.walkthrough 08 --timeline    # ...and each concurrency test's swimlanes
-    python -m patterns.walkthrough readmes          # check every README's block against a fresh run
-    python -m patterns.walkthrough readmes --update # rewrite every README's block
+    python -m patterns.walkthrough readmes          # check the READMEs: the manifests' text, and
+                                                    # each block against a fresh run
+    python -m patterns.walkthrough readmes --update # rewrite them
 
 Run through nox: ``nox -s walkthrough``, ``nox -s pattern -- 03`` and ``nox -s readmes``.
 Exits non-zero if any variant does something else than its test says (a Fails
 that passes, a Holds that fails, a failure that is no AssertionError), any shop
 test fails, or (readmes) a README's block, or a timeline picture's shape,
-differs from what the run gives (``patterns/timelines/readme.py``).
+differs from what the run or the manifest gives (``patterns/timelines/readme.py``,
+``patterns/manifest_docs.py``).
 """
 
 import difflib
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -28,34 +31,23 @@ from pathlib import Path
 
 import pytest
 
+from patterns import manifest, manifest_docs, readme_blocks
+from patterns.manifest import Pattern
 from patterns.timelines import readme as timeline_readme
 from patterns.timelines import terminal
 
 HERE = Path(__file__).resolve().parent
-PATTERNS = [
-    ("01", "01_domain_apps", "Split apps by domain"),
-    ("02", "02_custom_user", "Custom user from day one"),
-    ("03", "03_jwt_is_active", "JWT and is_active"),
-    ("04", "04_staff_throttle", "Staff-exempt throttles"),
-    ("05", "05_opentelemetry", "OpenTelemetry from the start"),
-    ("06", "06_soft_hard_delete", "Soft delete by default, hard delete on purpose"),
-    ("07", "07_search_ranking", "Ranked search"),
-    ("08", "08_service_layer", "Checkout as a service"),
-    ("09", "09_order_snapshots", "Immutable order snapshots"),
-    ("10", "10_on_commit", "Side effects after commit"),
-]
 WIDTH = 100
 LESSONS = "naive or article or counterexample"  # pytest -m: every variant but the shop
 RECORD = ["-p", "patterns.timelines.plugin"]  # pytest args: record each concurrency test
-README_BEGIN = "<!-- kata:what-goes-wrong begin"
-README_END = "<!-- kata:what-goes-wrong end -->"
+BLOCK = (
+    "what-goes-wrong"  # the README block a run of the lessons writes (patterns/readme_blocks.py)
+)
 
 
 @dataclass
 class PatternRun:
-    number: str
-    folder: str
-    title: str
+    pattern: Pattern
     expected: int = 0
     finished: int = 0
     reds: Counter = field(default_factory=Counter)  # role -> tests it failed, as expected
@@ -63,20 +55,6 @@ class PatternRun:
     green: int = 0
     first_red: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-
-    @property
-    def built(self) -> bool:
-        return any((HERE / self.folder).glob("test_*.py"))
-
-    @property
-    def rule(self) -> str:
-        readme = HERE / self.folder / "README.md"
-        if not readme.exists():
-            return "(no README.md yet)"
-        for line in readme.read_text().splitlines():
-            if line.startswith("**Rule:**"):
-                return line.removeprefix("**Rule:**").strip()
-        return "(the README states no **Rule:** line)"
 
 
 def role_of(report: pytest.TestReport) -> str:
@@ -91,7 +69,7 @@ class WalkthroughReporter:
     """A pytest plugin that prints one block per pattern as its tests finish."""
 
     def __init__(self, runs: list[PatternRun]) -> None:
-        self.by_folder = {run.folder: run for run in runs}
+        self.by_folder = {run.pattern.folder: run for run in runs}
         self.runs = runs
 
     def run_of(self, nodeid: str) -> PatternRun | None:
@@ -182,12 +160,8 @@ def verdict(run: PatternRun, role: str) -> str:
 
 
 def print_run(run: PatternRun) -> None:
-    head = f"[{run.number}/{len(PATTERNS)}] {run.title}"
-    if not run.built:
-        print(f"{head} {'.' * max(3, 60 - len(head))} coming\n")
-        return
-    print(head)
-    print(wrapped("rule   ", run.rule))
+    print(f"[{run.pattern.number}/{len(manifest.patterns())}] {run.pattern.title}")
+    print(wrapped("rule   ", run.pattern.rule))
     print(wrapped("naive  ", verdict(run, "naive")))
     print(wrapped("article", verdict(run, "article")))
     counterexamples = run.reds["counterexample"]
@@ -225,30 +199,23 @@ def wrapped(label: str, text: str) -> str:
 
 
 def walk(pytest_args: list[str]) -> int:
-    runs = [PatternRun(number, folder, title) for number, folder, title in PATTERNS]
+    runs = [PatternRun(pattern) for pattern in manifest.patterns()]
     reporter = WalkthroughReporter(runs)
-    folders = [f"patterns/{run.folder}" for run in runs if (HERE / run.folder).exists()]
+    folders = [f"patterns/{run.pattern.folder}" for run in runs]
     exit_code = pytest.main([*folders, "-p", "no:randomly", *pytest_args], plugins=[reporter])
-    built = [run for run in runs if run.built]
-    clean = [run for run in built if run.reds["naive"] and run.green and not run.problems]
+    clean = [run for run in runs if run.reds["naive"] and run.green and not run.problems]
     problems = sum(len(run.problems) for run in runs)
-    article_holds = [run.number for run in built if not run.reds["article"]]
+    article_holds = [run.pattern.number for run in runs if not run.reds["article"]]
     print(
-        f"{len(built)} of {len(PATTERNS)} patterns built; {len(clean)} red → green; "
+        f"{len(runs)} patterns; {len(clean)} red → green; "
         f"the article's advice holds in {len(article_holds)} "
         f"({', '.join(article_holds) or 'none'}) and fails somewhere in the other "
-        f"{len(built) - len(article_holds)}"
-        + (f"; {problems} problem(s) above" if problems else "")
+        f"{len(runs) - len(article_holds)}" + (f"; {problems} problem(s) above" if problems else "")
     )
     return 1 if problems or exit_code not in (0, 5) else 0
 
 
 # --- One pattern in full, and the README blocks that come from its run ----------------------------
-
-
-def pattern_of(number: str) -> tuple[str, str, str] | None:
-    matches = [(n, folder, title) for n, folder, title in PATTERNS if n == number.zfill(2)]
-    return matches[0] if matches and (HERE / matches[0][1]).exists() else None
 
 
 def run_lessons(
@@ -290,38 +257,34 @@ def run_lessons(
 
 
 def readme_block(folder: str) -> str | None:
-    """The generated block in a pattern's README, or None if it has no markers."""
-    text = (HERE / folder / "README.md").read_text()
-    if README_BEGIN not in text:
-        return None
-    inside = text.split(README_BEGIN, 1)[1].split("-->", 1)[1].split(README_END, 1)[0]
-    return inside.strip().removeprefix("```text").removesuffix("```").strip("\n")
+    """The "what goes wrong" block in a pattern's README, or None if it has no markers."""
+    inside = readme_blocks.read((HERE / folder / "README.md").read_text(), BLOCK)
+    return None if inside is None else inside.removeprefix("```text\n").removesuffix("\n```")
 
 
 def write_readme_block(number: str, folder: str, block: str) -> None:
     readme = HERE / folder / "README.md"
-    text = readme.read_text()
-    if README_BEGIN not in text:
-        raise SystemExit(
-            f"{readme} has no {README_BEGIN} ... {README_END} markers to write between."
+    try:
+        text = readme_blocks.replace(
+            readme.read_text(),
+            BLOCK,
+            f"```text\n{block}\n```",
+            note=f"generated by `nox -s pattern -- {number} --update-readme`, "
+            "checked by `nox -s readmes`",
         )
-    before, rest = text.split(README_BEGIN, 1)
-    after = rest.split(README_END, 1)[1]
-    generated = (
-        f"{README_BEGIN}: generated by `nox -s pattern -- {number} --update-readme`, "
-        f"checked by `nox -s readmes` -->\n```text\n{block}\n```\n{README_END}"
-    )
-    readme.write_text(before + generated + after)
+    except readme_blocks.BlockMissing as missing:
+        raise SystemExit(f"{readme}: {missing}") from missing
+    readme.write_text(text)
 
 
 def show_pattern(number: str, args: list[str]) -> int:
     """One pattern in full: its variants' real failures, then the shop's run."""
-    found = pattern_of(number)
+    found = manifest.pattern(number)
     if found is None:
-        known = ", ".join(n for n, folder, _ in PATTERNS if (HERE / folder).exists())
-        print(f"No pattern {number!r} yet. Built so far: {known}.")
+        known = ", ".join(pattern.number for pattern in manifest.patterns())
+        print(f"No pattern {number!r}. Choose one of: {known}.")
         return 2
-    number, folder, title = found
+    number, folder, title = found.number, found.folder, found.title
     update = "--update-readme" in args
     show_timelines = "--timeline" in args
     pytest_args = [a for a in args if a not in ("--update-readme", "--timeline")]
@@ -379,28 +342,29 @@ def run_pattern(
     return red, summary, green
 
 
-def verdicts_in_top_readme() -> dict[str, str]:
-    """The top README's table: pattern number -> "holds" or "fails", from its last column."""
-    verdicts = {}
-    for line in (HERE.parent / "README.md").read_text().splitlines():
-        match = re.match(r"^\| (\d\d) \|.*\| (holds|fails)\b[^|]*\|$", line)
-        if match:
-            verdicts[match.group(1)] = match.group(2)
-    return verdicts
+def check_manifest_docs(update: bool) -> bool:
+    """The READMEs' text from the manifests (``patterns/manifest_docs.py``), rewritten first
+    with ``update``; and every function, file and test a manifest names. True if all agree."""
+    if update:
+        for readme in manifest_docs.update():
+            print(f"{readme}: rewritten from the manifests")
+    problems = manifest_docs.stale()
+    problems += [gone for pattern in manifest.patterns() for gone in manifest.dangling(pattern)]
+    print("\n".join(problems) or "The READMEs say what the manifests say.")
+    return not problems
 
 
 def check_readmes(update: bool) -> int:
     """Every README's output block against a fresh run of its pattern; or rewrite them all.
 
-    Also checks the verdict the top README's table gives the article's advice:
-    "fails" when any test of the article's variant fails, else "holds"; and the
-    timeline pictures a README asks for, by their shape (the shop's side runs too).
+    First the text the manifests make (the tables, the rules, the review questions).
+    Then, per pattern, the verdict its manifest gives the article's advice: "fails"
+    when any test of the article's variant fails, else "holds"; and the timeline
+    pictures its README asks for, by their shape (the shop's side runs too).
     """
-    stale = []
-    verdicts = verdicts_in_top_readme()
-    for number, folder, title in PATTERNS:
-        if not (HERE / folder).exists():
-            continue
+    stale = [] if check_manifest_docs(update) else ["the manifests' text"]
+    for pattern in manifest.patterns():
+        number, folder, title = pattern.number, pattern.folder, pattern.title
         pictures = timeline_readme.wanted(HERE / folder / "README.md")
         with tempfile.TemporaryDirectory() as scratch:
             recording = Path(scratch) if pictures else None
@@ -410,10 +374,10 @@ def check_readmes(update: bool) -> int:
             recorded = timeline_readme.recordings(recording) if recording else {}
         shown = readme_block(folder)
         verdict = "fails" if summary.get("failures", {}).get("article") else "holds"
-        if verdicts.get(number) != verdict:
+        if pattern.article_verdict != verdict:
             print(
-                f"{number} {title}: the top README's table says the article's advice "
-                f"{verdicts.get(number, '(nothing)')}, the run says it {verdict}"
+                f"{number} {title}: its manifest says the article's advice "
+                f"{pattern.article_verdict}, the run says it {verdict}"
             )
             stale.append(number)
             continue

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
-from rest_framework_simplejwt.views import TokenObtainPairView
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from patterns.crashes import CheckedClient, answer
 from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
@@ -197,24 +197,29 @@ def test_password_guesses_spend_the_login_rate(client, monkeypatch):
     )
 
 
-@pytest.mark.parametrize("view", [TokenObtainPairView, views.TokenObtainView])
-def test_simplejwt_already_refuses_inactive_accounts_at_login(view, settings):
-    """Where the article is wrong: stock simplejwt (CHECK_USER_IS_ACTIVE) gives them no token."""
-    mount(settings, [path("login/", view.as_view())])
+# --- Where the article is wrong: stock simplejwt (CHECK_USER_IS_ACTIVE) already refuses --------
+# The shop's own views answer the same, with their codes: tests/users/test_token.py and
+# tests/users/test_token_refresh.py.
+
+
+def test_simplejwt_already_refuses_inactive_accounts_at_login(settings):
+    mount(settings, [path("login/", TokenObtainPairView.as_view())])
     UserFactory(email="new@example.com", unverified=True)
 
     response = APIClient().post(
         "/login/", {"email": "new@example.com", "password": DEFAULT_PASSWORD}
     )
 
-    assert response.status_code == 401
+    assert (response.status_code, response.json()["code"]) == (401, "no_active_account")
 
 
 def test_simplejwt_already_refuses_a_deactivated_users_refresh(settings):
-    mount(settings, [path("refresh/", views.RotatingTokenRefreshView.as_view())])
+    mount(settings, [path("refresh/", TokenRefreshView.as_view())])
     user = UserFactory()
     refresh = str(RefreshToken.for_user(user))
     user.is_active = False
     user.save()
 
-    assert APIClient().post("/refresh/", {"refresh": refresh}).status_code == 401
+    response = APIClient().post("/refresh/", {"refresh": refresh})
+
+    assert (response.status_code, response.json()["code"]) == (401, "no_active_account")

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import path
 from rest_framework.response import Response
-from rest_framework.test import APIClient, APIRequestFactory, override_settings
+from rest_framework.test import APIClient, override_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
@@ -98,14 +98,6 @@ def test_staff_requests_leave_no_counter_behind(client, client_for, staff_user):
     assert history is None, said(
         "sent a request as staff", f"a throttle history of {len(history)} request(s)", "none"
     )
-
-
-def test_the_shop_skips_staff_through_get_cache_key(staff_user):
-    """DRF's documented way to skip a throttle: get_cache_key returns None."""
-    request = APIRequestFactory().get("/ping/")
-    request.user = staff_user
-
-    assert AdminExemptUserRateThrottle().get_cache_key(request, view=None) is None
 
 
 @kata(naive=Holds("UserRateThrottle counts customers"), article=Holds("customers reach super()"))

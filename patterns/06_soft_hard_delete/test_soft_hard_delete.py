@@ -167,30 +167,3 @@ def test_the_articles_own_lookup_cannot_run_on_its_own_order_item():
 
     with pytest.raises(FieldError, match="Cannot resolve keyword 'product'"):
         OrderItem.objects.filter(product=product).exists()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("word", ["true", "1", "yes", "TRUE"])
-def test_a_hard_delete_of_an_unordered_product_purges_it_and_its_skus(word, client_for, staff_user):
-    product, sku = product_with_sku()
-
-    response = client_for(staff_user).delete(f"/api/products/{product.pk}/?hard={word}")
-
-    assert response.status_code == 204
-    assert not Product.objects.filter(pk=product.pk).exists()
-    assert not SKU.objects.filter(pk=sku.pk).exists()
-
-
-@pytest.mark.django_db
-def test_an_archived_product_leaves_the_catalogue_and_search_until_restored(
-    client_for, staff_user, api_client
-):
-    product, _ = product_with_sku()
-    staff = client_for(staff_user)
-    staff.delete(f"/api/products/{product.pk}/")
-
-    assert api_client.get(f"/api/products/{product.pk}/").status_code == 404
-    assert api_client.get("/api/products/", {"search": "porcelain"}).json()["count"] == 0
-
-    staff.patch(f"/api/products/{product.pk}/", {"is_active": True}, format="json")
-    assert api_client.get(f"/api/products/{product.pk}/").status_code == 200

@@ -205,3 +205,31 @@ def test_an_order_too_large_for_the_total_column_leaves_the_order_list_readable(
         f"after a too-large checkout, GET /api/orders/ answered {response.status_code}: "
         "an order that cannot be read back was written"
     )
+
+
+# --- A failure after the order INSERT ---------------------------------------------------------
+
+
+class InjectedFailure(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)  # the real COMMIT: the email leaves only after one
+def test_a_failure_after_the_order_insert_rolls_everything_back_and_leaves_the_key_free(
+    customer_client, full_cart, checkout, teapot, cups, monkeypatch, mailoutbox
+):
+    def fail(**kwargs):
+        raise InjectedFailure("the database went away after the order was inserted")
+
+    monkeypatch.setattr("shop.checkouts.services.skus_take_stock", fail)
+    with pytest.raises(InjectedFailure):
+        checkout(customer_client, full_cart.pk, "retry-1")
+
+    written = (Order.objects.count(), stock_of(teapot), stock_of(cups), len(mailoutbox))
+    assert written == (0, 5, 10, 0), "(orders, stock, stock, emails) after a failed checkout"
+    assert full_cart.items.count() == 2, "the cart was emptied by a checkout that failed"
+
+    monkeypatch.undo()
+    response = checkout(customer_client, full_cart.pk, "retry-1")
+    assert response.status_code == 201, "the key was used up by a checkout that never happened"
+    assert len(mailoutbox) == 1

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from patterns import manifest
 from patterns.practice_watch import WatchSession
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,11 +66,14 @@ def test_a_pattern_whose_naive_code_is_the_articles_says_so(tmp_path):
     assert "nox -s practice -- 02" in result.stdout
 
 
-def test_hints_come_one_at_a_time_from_the_review_checklist(tmp_path):
+def test_hints_come_one_at_a_time_from_the_manifest(tmp_path):
+    hints = manifest.pattern("08").hints
+
     first = practice(tmp_path, "08", "--hint").stdout
     second = practice(tmp_path, "08", "--hint").stdout
 
-    assert (first[:10], second[:10]) == ("Hint 1 of ", "Hint 2 of ")
+    assert first == f"Hint 1 of {len(hints)}: {hints[0]}\n"
+    assert second == f"Hint 2 of {len(hints)}: {hints[1]}\n"
 
 
 def test_an_unknown_pattern_is_refused_with_the_choices(tmp_path):
@@ -93,7 +97,7 @@ def test_watch_reruns_on_each_save_and_says_when_the_copy_passes(tmp_path):
 
     assert red.passing < red.total, red.text
     assert (green.passing, green.total) == (red.total, red.total), green.text
-    assert "shop/users/throttles.py  AdminExemptUserRateThrottle" in green.text
+    assert "shop/users/throttles.py  AdminExemptUserRateThrottle" in green.text  # its manifest
     assert (tmp_path / "04_staff_throttle" / ".done-naive").exists()
     assert stopped == 0, "".join(session.output)[-2000:]
     assert progress_of(tmp_path, "Staff-exempt throttles").split()[0] == "done"

@@ -57,6 +57,27 @@ def test_the_example_hypothesis_found_is_kept_without_the_fixtures():
     assert hypothesis_example(Report(), {"variant"}) == "names=['_'], term='A'"
 
 
+def test_an_example_printed_over_several_lines_reads_as_one():
+    """Hypothesis 6.1xx indents the call's closing parenthesis and spreads a long argument
+    over lines, with comments on the values that do not matter."""
+
+    class Report:
+        longreprtext = (
+            "E       Failing test case: test_search(\n"
+            "E           variant=product_search,\n"
+            "E           catalogue=[(\n"
+            "E                'A',\n"
+            "E                -1,  # or any other generated value\n"
+            "E                True,\n"
+            "E            )],\n"
+            "E           term='AA',\n"
+            "E       )\n"
+            "E       Explanation:\n"
+        )
+
+    assert hypothesis_example(Report(), {"variant"}) == "catalogue=[('A', -1, True)], term='AA'"
+
+
 @pytest.fixture
 def a_pattern(tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(walkthrough, "HERE", tmp_path)
@@ -64,7 +85,7 @@ def a_pattern(tmp_path, monkeypatch) -> Path:
     readme = tmp_path / "99_example" / "README.md"
     readme.write_text(
         "# 99\n\n## What goes wrong\n\n"
-        f"{walkthrough.README_BEGIN} -->\n{walkthrough.README_END}\n\n## The fix\n"
+        "<!-- kata:what-goes-wrong begin -->\n<!-- kata:what-goes-wrong end -->\n\n## The fix\n"
     )
     return readme
 

@@ -175,6 +175,18 @@ def test_a_queryset_update_of_an_order_item_is_refused_by_the_database(placed, c
 
 
 @pytest.mark.postgres(reason="the snapshot trigger exists on PostgreSQL only")
+def test_a_bulk_update_of_an_order_item_is_refused_by_the_database(placed):
+    """``bulk_update()`` writes one ``UPDATE ... CASE WHEN`` for its rows and calls no ``save()``."""
+    item = OrderItem.objects.get()
+    item.quantity = 9
+
+    with pytest.raises(IntegrityError, match="snapshot cannot change"), transaction.atomic():
+        OrderItem.objects.bulk_update([item], ["quantity"])
+
+    assert OrderItem.objects.get().quantity == 2
+
+
+@pytest.mark.postgres(reason="the snapshot trigger exists on PostgreSQL only")
 @pytest.mark.parametrize("column", ["total", "user", "created_at"])
 def test_a_queryset_update_of_an_orders_record_is_refused_by_the_database(placed, column):
     value = {
@@ -206,6 +218,16 @@ def test_a_queryset_update_to_a_new_status_is_written(placed):
 @pytest.mark.postgres(reason="the snapshot trigger exists on PostgreSQL only")
 def test_an_update_that_leaves_the_snapshot_as_it_is_passes(placed):
     updated = OrderItem.objects.filter(order_id=placed["id"]).update(quantity=F("quantity"))
+
+    assert updated == 1
+
+
+@pytest.mark.postgres(reason="the snapshot trigger exists on PostgreSQL only")
+def test_a_bulk_update_that_writes_the_same_values_passes(placed):
+    """A bulk tool may rewrite columns it did not change: the trigger compares values."""
+    item = OrderItem.objects.get()
+
+    updated = OrderItem.objects.bulk_update([item], ["product_name", "unit_price", "quantity"])
 
     assert updated == 1
 

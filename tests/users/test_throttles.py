@@ -7,7 +7,9 @@ where the counters live, around every test.
 
 import pytest
 from django.core.cache import cache
+from rest_framework.test import APIRequestFactory
 
+from shop.users.throttles import AdminExemptUserRateThrottle
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +53,14 @@ def test_staff_requests_leave_no_throttle_counter(client_for, staff_user, thrott
     assert cache.get(f"throttle_user_{staff_user.pk}") is None, (
         "a counter was written for staff: get_cache_key must return None for them"
     )
+
+
+def test_staff_are_skipped_by_get_cache_key_returning_none(staff_user):
+    """DRF's documented way to skip a throttle (pattern 04), not an override of allow_request."""
+    request = APIRequestFactory().get(ME_URL)
+    request.user = staff_user
+
+    assert AdminExemptUserRateThrottle().get_cache_key(request, view=None) is None
 
 
 def test_customers_get_429_with_retry_after_past_the_user_rate(client_for, user, throttle_rates):

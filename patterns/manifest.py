@@ -1,0 +1,195 @@
+"""Each pattern's facts, in one place: ``patterns/NN_name/pattern.toml``.
+
+A pattern is a folder with a manifest. The manifest gives its number, title
+and rule; the review questions, in order (practice's hints); what breaking the
+rule looks like in a diff; the file or folder of each variant (what the tests
+load and practice copies); where the shop does it (what ``practice --watch``
+names once every test passes); the shop's own tests that pin it; and the
+verdict on the article's advice, which ``nox -s readmes`` checks against a run.
+
+Read by ``patterns/walkthrough.py``, ``patterns/practice.py``,
+``patterns/practice_watch.py`` and ``patterns/kata.py``; written into the
+READMEs by ``patterns/readme_blocks.py``. Adding a pattern: one folder, one
+manifest.
+"""
+
+import ast
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+MANIFEST = "pattern.toml"
+VERDICTS = ("holds", "fails")
+ORIGINS = ("naive", "article")  # the variants a learner may start from
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be read as a pattern: the message names the file and the fault."""
+
+
+@dataclass(frozen=True)
+class ShopPart:
+    """A function, class or setting in the shop (``name`` may be dotted: ``View.post``)."""
+
+    file: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Pattern:
+    path: Path  # patterns/04_staff_throttle
+    number: str  # "04"
+    title: str
+    rule: str
+    hints: tuple[str, ...]
+    symptoms: tuple[str, ...]
+    shop_tests: tuple[str, ...]
+    proof_note: str
+    article_verdict: str  # "holds" or "fails"
+    article_why: str
+    variants: dict[str, str]  # role -> file or folder, relative to the pattern's folder
+    shop: tuple[ShopPart, ...]
+
+    @property
+    def folder(self) -> str:
+        return self.path.name
+
+    def variant_file(self, role: str) -> Path:
+        """The variant's file or folder in this pattern's folder."""
+        if role not in self.variants:
+            raise ManifestError(
+                f"patterns/{self.folder}/{MANIFEST} names no {role!r} variant "
+                f"(it has {', '.join(self.variants)})"
+            )
+        return self.path / self.variants[role].rstrip("/")
+
+    def test_files(self) -> list[Path]:
+        return sorted(self.path.glob("test_*.py"))
+
+
+FIELDS = {
+    "number": str,
+    "title": str,
+    "rule": str,
+    "hints": list,
+    "symptoms": list,
+    "shop_tests": list,
+    "proof_note": str,
+    "article": dict,
+    "variants": dict,
+    "shop": list,
+}
+OPTIONAL = {"proof_note": ""}
+
+
+def read(folder: Path) -> Pattern:
+    """The manifest of one pattern folder, checked: any fault raises ``ManifestError``."""
+    where = f"patterns/{folder.name}/{MANIFEST}"
+    try:
+        data = tomllib.loads((folder / MANIFEST).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ManifestError(f"{where}: {error}") from error
+    unknown = set(data) - set(FIELDS)
+    missing = set(FIELDS) - set(data) - set(OPTIONAL)
+    if unknown or missing:
+        raise ManifestError(f"{where}: unknown keys {sorted(unknown)}, missing {sorted(missing)}")
+    data = {**OPTIONAL, **data}
+    for key, kind in FIELDS.items():
+        if not isinstance(data[key], kind):
+            raise ManifestError(f"{where}: {key} must be a {kind.__name__}")
+    if not folder.name.startswith(f"{data['number']}_") or not re.fullmatch(
+        r"\d\d", data["number"]
+    ):
+        raise ManifestError(f"{where}: number {data['number']!r} is not the folder's")
+    article = data["article"]
+    if set(article) != {"verdict", "why"} or article["verdict"] not in VERDICTS:
+        raise ManifestError(f"{where}: [article] needs verdict ({' or '.join(VERDICTS)}) and why")
+    if "naive" not in data["variants"]:
+        raise ManifestError(f"{where}: [variants] needs naive")
+    for role, name in data["variants"].items():
+        if not (folder / name.rstrip("/")).exists():
+            raise ManifestError(f"{where}: variant {role}: {name} does not exist")
+    parts = []
+    for part in data["shop"]:
+        if set(part) != {"file", "name"}:
+            raise ManifestError(f"{where}: each [[shop]] needs file and name, got {sorted(part)}")
+        parts.append(ShopPart(part["file"], part["name"]))
+    return Pattern(
+        path=folder,
+        number=data["number"],
+        title=data["title"],
+        rule=data["rule"],
+        hints=tuple(data["hints"]),
+        symptoms=tuple(data["symptoms"]),
+        shop_tests=tuple(data["shop_tests"]),
+        proof_note=data["proof_note"],
+        article_verdict=article["verdict"],
+        article_why=article["why"],
+        variants=dict(data["variants"]),
+        shop=tuple(parts),
+    )
+
+
+def dangling(pattern: Pattern) -> list[str]:
+    """What the manifest names in the shop that is not there (a renamed function, a moved test)."""
+    where = f"patterns/{pattern.folder}/{MANIFEST}"
+    return [
+        *(
+            f"{where}: {part.file} does not define {part.name}"
+            for part in pattern.shop
+            if not defines(REPO / part.file, part.name)
+        ),
+        *(
+            f"{where}: shop_tests: {test} does not exist"
+            for test in pattern.shop_tests
+            if not (REPO / test).is_file()
+        ),
+    ]
+
+
+def defines(path: Path, name: str) -> bool:
+    """Whether ``path`` defines ``name`` (``Class.method`` for a method); for a file that
+    is not Python, whether it mentions it."""
+    if not path.is_file():
+        return False
+    text = path.read_text()
+    if path.suffix != ".py":
+        return name in text
+    scope: list[ast.stmt] = ast.parse(text).body
+    for part in name.split("."):
+        found = next((node for node in scope if part in names_defined(node)), None)
+        if found is None:
+            return False
+        scope = getattr(found, "body", [])
+    return True
+
+
+def names_defined(node: ast.stmt) -> set[str]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {node.name}
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    return {target.id for target in targets if isinstance(target, ast.Name)}
+
+
+@cache
+def patterns(root: Path = HERE) -> tuple[Pattern, ...]:
+    """Every pattern, in number order: the folders of ``root`` that hold a manifest."""
+    found = tuple(read(path.parent) for path in sorted(root.glob(f"*/{MANIFEST}")))
+    numbers = [pattern.number for pattern in found]
+    if len(set(numbers)) != len(numbers):
+        raise ManifestError(f"two pattern folders share a number: {numbers}")
+    return found
+
+
+def pattern(number: str, root: Path = HERE) -> Pattern | None:
+    """The pattern numbered ``number`` ("4" or "04"), or None."""
+    return next((p for p in patterns(root) if p.number == number.zfill(2)), None)
+
+
+def of_test_file(test_file: str) -> Pattern:
+    """The pattern whose folder holds ``test_file``."""
+    return read(Path(test_file).resolve().parent)
