@@ -143,6 +143,9 @@ def hypothesis_example(report: pytest.TestReport, fixtures: set[str]) -> str:
     if not match:
         return ""
     call = re.sub(r"#[^\n]*", "", match.group(1))
+    # A fixture's value may print as `<module.Class object at 0x…>`, which is not Python;
+    # fixtures are dropped below anyway, so any placeholder lets the call parse.
+    call = re.sub(r"<[^<>\n]*>", "None", call)
     try:
         keywords = ast.parse(call.strip(), mode="eval").body.keywords
     except (SyntaxError, AttributeError):

@@ -78,6 +78,20 @@ def test_an_example_printed_over_several_lines_reads_as_one():
     assert hypothesis_example(Report(), {"variant"}) == "catalogue=[('A', -1, True)], term='AA'"
 
 
+def test_an_explicit_example_with_a_fixture_printed_as_an_object_still_reads():
+    """A fixture's value prints as `<… object at 0x…>`, which is not Python."""
+
+    class Report:
+        longreprtext = (
+            "E           Failing explicit example: test_every_order(\n"
+            "E               consumer=<patterns.test_on_commit.Consumer object at 0x7f92b9b10fd0>,\n"
+            "E               attempts=['ok', 'crash'],\n"
+            "E           )\n"
+        )
+
+    assert hypothesis_example(Report(), {"consumer"}) == "attempts=['ok', 'crash']"
+
+
 @pytest.fixture
 def a_pattern(tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(walkthrough, "HERE", tmp_path)
