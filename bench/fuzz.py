@@ -30,6 +30,7 @@ import time
 from io import StringIO
 from pathlib import Path
 
+from bench.report import print_table
 from servers.gunicorn import Gunicorn
 from servers.shop import shop_environment
 
@@ -94,7 +95,7 @@ def main(extra: list[str]) -> int:
                 print(f"-- schemathesis as {role}", file=sys.stderr, flush=True)
                 rows.append(fuzz(role, config, server.port, reports, extra))
         print(f"gunicorn's log: {server.log.name}", file=sys.stderr)
-        print_table(rows, reports, extra)
+        print_summary(rows, reports, extra)
         return 0 if all(row["ok"] for row in rows) else 1
     finally:
         from django.db import connections
@@ -210,21 +211,15 @@ def fuzz(role: str, config: dict, port: int, reports: Path, extra: list[str]) ->
     }
 
 
-def print_table(rows: list[dict], reports: Path, extra: list[str]) -> None:
-    print()
-    print(
+def print_summary(rows: list[dict], reports: Path, extra: list[str]) -> None:
+    title = (
         f"schemathesis, at most {MAX_EXAMPLES} cases per operation and phase, "
         f"{TIME_LIMIT} s per role; gunicorn {GUNICORN_WORKERS} workers on PostgreSQL; "
         f"checks: {', '.join(CHECKS)}" + (f"; then: {' '.join(extra)}" if extra else "")
     )
     columns = ["role", "operations", "cases", "failures", "errors", "seconds", "exit"]
-    print("| " + " | ".join(columns) + " |")
-    print("|" + "|".join("---" for _ in columns) + "|")
-    for r in rows:
-        print(
-            f"| {r['role']} | {r['operations']} | {r['cases']} | {r['failures']} | "
-            f"{r['errors']} | {r['seconds']:.0f} | {r['exit']} |"
-        )
+    cells = [[r[name] for name in columns[:5]] + [f"{r['seconds']:.0f}", r["exit"]] for r in rows]
+    print_table(title, columns, cells)
     print(f"Reports (JSON, JUnit): {reports}")
 
 

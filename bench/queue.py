@@ -25,6 +25,7 @@ import sys
 import time
 from contextlib import contextmanager
 
+from bench.report import machine, print_table
 from servers.shop import shop_environment
 
 ROUNDS = 30
@@ -74,7 +75,7 @@ def main() -> int:
 
         connections.close_all()
         server.stop()
-    print_table(rows)
+    print_latencies(rows)
     return 0
 
 
@@ -188,21 +189,24 @@ def check_out(client, cart_id: int) -> None:
         raise RuntimeError(f"checkout answered {response.status_code}: {response.content[:300]}")
 
 
-def print_table(rows: list[dict]) -> None:
-    from bench.search import machine
-
-    print()
-    print(
+def print_latencies(rows: list[dict]) -> None:
+    print_table(
         f"Checkout latency: {ROUNDS} checkouts one after the other, each emailing its "
-        f"confirmation; machine: {machine()}"
+        f"confirmation; machine: {machine()}",
+        [
+            "the email is sent",
+            "mail server",
+            "p50 ms",
+            "p95 ms",
+            "email at the server, p50 ms",
+            "p95 ms",
+        ],
+        [
+            [r["way"], r["mail"], f"{r['p50']:.1f}", f"{r['p95']:.1f}"]
+            + ([f"{r['arrival']:.0f}", f"{r['arrival_p95']:.0f}"] if r["arrival"] else ["n/a"] * 2)
+            for r in rows
+        ],
     )
-    print(
-        "| the email is sent | mail server | p50 ms | p95 ms | email at the server, p50 ms | p95 ms |"
-    )
-    print("|---|---|---|---|---|---|")
-    for r in rows:
-        arrival = f"{r['arrival']:.0f} | {r['arrival_p95']:.0f}" if r["arrival"] else "n/a | n/a"
-        print(f"| {r['way']} | {r['mail']} | {r['p50']:.1f} | {r['p95']:.1f} | {arrival} |")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
+from bench.report import machine, print_table
 from servers.shop import shop_environment
 
 SIZES = [1_000, 10_000, 100_000]
@@ -61,7 +61,7 @@ def main() -> int:
     for database in ["postgresql", "sqlite"]:
         print(f"== {database}", file=sys.stderr, flush=True)
         rows += run_child(database)
-    print_table(rows)
+    print_timings(rows)
     return 0
 
 
@@ -173,30 +173,23 @@ def measure(size: int, *, index: str) -> list[dict]:
     return rows
 
 
-def print_table(rows: list[dict]) -> None:
-    header = f"| {'database':<10} | {'products':>8} | {'trigram index':<13} | {'search':<14} | {'matches':>7} | {'p50 ms':>7} | {'p95 ms':>7} |"
-    print()
-    print(
-        f"Ranked search, {REQUESTS_PER_TERM} requests per row, through APIClient; machine: {machine()}"
+def print_timings(rows: list[dict]) -> None:
+    print_table(
+        f"Ranked search, {REQUESTS_PER_TERM} requests per row, through APIClient; machine: {machine()}",
+        ["database", "products", "trigram index", "search", "matches", "p50 ms", "p95 ms"],
+        [
+            [
+                r["database"],
+                f"{r['products']:,}",
+                r["index"],
+                r["case"],
+                f"{r['matches']:,}",
+                f"{r['p50']:.1f}",
+                f"{r['p95']:.1f}",
+            ]
+            for r in rows
+        ],
     )
-    print(header)
-    print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
-    for r in rows:
-        print(
-            f"| {r['database']:<10} | {r['products']:>8,} | {r['index']:<13} | {r['case']:<14} | "
-            f"{r['matches']:>7,} | {r['p50']:>7.1f} | {r['p95']:>7.1f} |"
-        )
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
     nox -s soak                 (or: python -m bench.soak [seconds] [clients])
 
-gunicorn (4 workers x 8 threads) on a throwaway PostgreSQL, loopback only.
+gunicorn (4 workers x 8 threads) on a throwaway PostgreSQL, loopback only, the
+confirmation emails queued on a throwaway Redis (no worker: the web tier is measured).
 Each client browses, searches, fills a cart with a few hot SKUs and checks out
 with an Idempotency-Key, until the time is up or it has done MAX_STEPS steps.
 Then the audit: units oversold (must be 0), duplicate orders (must be 0), and
@@ -18,6 +19,7 @@ import threading
 import time
 from collections import Counter
 
+from bench.report import machine, print_table
 from servers.shop import shop_environment
 
 DURATION = 30.0  # seconds
@@ -29,14 +31,17 @@ HOT_STOCK = 150
 
 def main(duration: float = DURATION, clients: int = CLIENTS) -> int:
     from servers.postgres import ThrowawayPostgres
+    from servers.redis import RedisServer
 
     server = ThrowawayPostgres()
+    broker = RedisServer()
     os.environ.update(
         shop_environment(
             DATABASE_URL=server.url,
             THROTTLE_RATE_USER="100000000/min",  # soaking the shop, not its throttle
             THROTTLE_RATE_ANON="100000000/min",
             OTEL_SDK_DISABLED="true",
+            CELERY_BROKER_URL=broker.url,  # emails queued, as in production; no worker
         )
     )
     try:
@@ -58,6 +63,7 @@ def main(duration: float = DURATION, clients: int = CLIENTS) -> int:
 
         connections.close_all()
         server.stop()
+        broker.stop()
     report(results, audit, duration, clients)
     return 0 if audit["oversold"] == audit["duplicates"] == audit["stock_mismatch"] == 0 else 1
 
@@ -177,29 +183,37 @@ def audit_stock(world: dict) -> dict:
 
 
 def report(results: dict, audit: dict, duration: float, clients: int) -> None:
-    from bench.search import machine
-
     latencies = sorted(results["latencies"])
     total = len(latencies)
     cuts = statistics.quantiles(latencies, n=100)
-    print(
-        f"\nSoak: {clients} clients, {duration:.0f} s budget, gunicorn 4 workers x 8 threads; machine: {machine()}"
-    )
-    print("| requests | requests/s | p50 ms | p95 ms | p99 ms | statuses |")
-    print("|---|---|---|---|---|---|")
     codes = ", ".join(f"{code}: {n}" for code, n in sorted(results["statuses"].items()))
-    print(
-        f"| {total} | {total / results['elapsed']:.0f} | {cuts[49] * 1000:.0f} | {cuts[94] * 1000:.0f} | "
-        f"{cuts[98] * 1000:.0f} | {codes} |"
+    print_table(
+        f"Soak: {clients} clients, {duration:.0f} s budget, gunicorn 4 workers x 8 threads; "
+        f"machine: {machine()}",
+        ["requests", "requests/s", "p50 ms", "p95 ms", "p99 ms", "statuses"],
+        [
+            [total, f"{total / results['elapsed']:.0f}"]
+            + [f"{cuts[n] * 1000:.0f}" for n in (49, 94, 98)]
+            + [codes]
+        ],
     )
-    print(
-        "\n| orders | units sold | oversold | duplicate orders | starting stock | stock left | stock + sold = start |"
-    )
-    print("|---|---|---|---|---|---|---|")
-    print(
-        f"| {audit['orders']} | {audit['units_sold']} | {audit['oversold']} | {audit['duplicates']} | "
-        f"{audit['starting_stock']} | {audit['stock_left']} | "
-        f"{'yes' if audit['stock_mismatch'] == 0 else 'NO, off by ' + str(audit['stock_mismatch'])} |"
+    mismatch = audit["stock_mismatch"]
+    print_table(
+        "Audit of the stock, after the soak",
+        [
+            "orders",
+            "units sold",
+            "oversold",
+            "duplicate orders",
+            "starting stock",
+            "stock left",
+            "stock + sold = start",
+        ],
+        [
+            [audit[name] for name in ("orders", "units_sold", "oversold", "duplicates")]
+            + [audit["starting_stock"], audit["stock_left"]]
+            + ["yes" if mismatch == 0 else f"NO, off by {mismatch}"]
+        ],
     )
 
 

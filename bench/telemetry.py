@@ -16,6 +16,7 @@ import sys
 import time
 from wsgiref.util import setup_testing_defaults
 
+from bench.report import machine, print_table
 from servers import ROOT
 from servers.shop import shop_environment
 
@@ -64,7 +65,7 @@ def main() -> int:
             rows.append(json.loads(result.stderr.strip().splitlines()[-1]))
     finally:
         server.stop()
-    print_table(rows)
+    print_throughput(rows)
     return 0
 
 
@@ -116,19 +117,23 @@ def child(mode: str) -> None:
     print(json.dumps(row), file=sys.stderr)
 
 
-def print_table(rows: list[dict]) -> None:
-    from bench.search import machine
-
+def print_throughput(rows: list[dict]) -> None:
     base = rows[0]["rps"]
-    print(
-        f"\nGET /api/products/ (20 products, 1 SKU each), {REQUESTS} requests per row, WSGI in process; machine: {machine()}"
+    print_table(
+        f"GET /api/products/ (20 products, 1 SKU each), {REQUESTS} requests per row, "
+        f"WSGI in process; machine: {machine()}",
+        ["tracing", "requests/s", "p50 ms", "p95 ms", "throughput vs off"],
+        [
+            [
+                r["mode"],
+                f"{r['rps']:.0f}",
+                f"{r['p50']:.2f}",
+                f"{r['p95']:.2f}",
+                f"{r['rps'] / base:.0%}",
+            ]
+            for r in rows
+        ],
     )
-    print("| tracing | requests/s | p50 ms | p95 ms | throughput vs off |")
-    print("|---|---|---|---|---|")
-    for r in rows:
-        print(
-            f"| {r['mode']} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['rps'] / base:.0%} |"
-        )
 
 
 if __name__ == "__main__":
