@@ -1,0 +1,35 @@
+"""The walkthrough's block for one pattern: what it counts, and how it says it."""
+
+from types import SimpleNamespace
+
+from patterns import manifest
+from patterns.walkthrough import PatternRun, WalkthroughReporter, print_run
+
+
+def expected_red(nodeid: str, role: str) -> SimpleNamespace:
+    """A report of a strict xfail that failed as expected, as pytest gives it."""
+    return SimpleNamespace(
+        nodeid=nodeid,
+        keywords={role: 1},
+        wasxfail="",
+        skipped=True,
+        failed=False,
+        passed=False,
+        when="call",
+        longrepr=SimpleNamespace(reprcrash=SimpleNamespace(message="AssertionError: got 2")),
+    )
+
+
+def test_a_test_red_in_two_variants_is_one_test_the_shop_passes(capsys):
+    pattern = manifest.patterns()[1]
+    run = PatternRun(pattern=pattern)
+    reporter = WalkthroughReporter([run])
+    test = f"patterns/{pattern.folder}/test_x.py::test_one_account_per_address"
+    for role in ("naive", "article"):
+        reporter.pytest_runtest_logreport(expected_red(f"{test}[{role}]", role))
+    run.green = 1
+
+    print_run(run)
+
+    shop_line = capsys.readouterr().out.split("shop")[-1]
+    assert "1 passed, the 1 test red above among them" in " ".join(shop_line.split())
