@@ -39,3 +39,19 @@ def test_a_moved_file_is_caught(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("See [the bench](bench/gone.py) and `servers/gone.py`.\n")
     assert missing_targets(readme) == ["bench/gone.py", "servers/gone.py"]
+
+
+def test_every_nox_session_a_readme_names_exists():
+    noxfile = (REPO / "noxfile.py").read_text()
+    sessions = set(re.findall(r"@nox\.session[^\n]*\n(?:@[^\n]*\n)*def (\w+)", noxfile))
+    benches = set(
+        re.search(r"available = \[([^\]]*)\]", noxfile).group(1).replace('"', "").split(", ")
+    )
+    named = {
+        (readme.name, session, bench)
+        for readme in READMES
+        for session, bench in re.findall(r"nox -s (\w+)(?: -- (\w+))?", readme.read_text())
+    }
+    assert {(r, s) for r, s, _ in named if s not in sessions} == set()
+    assert {(r, b) for r, s, b in named if s == "bench" and b and b not in benches} == set()
+    assert {"tests", "walkthrough", "bench", "compat"} <= sessions  # the search finds them
