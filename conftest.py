@@ -1,8 +1,8 @@
 """Fixtures and profiles shared by the shop's suite (tests/) and the patterns (patterns/).
 
 The run's configuration lives in pyproject.toml's ``[tool.pytest.ini_options]``: the
-Django settings (``tests/settings.py``) and the environment and database, a throwaway
-PostgreSQL unless DATABASE_URL says otherwise (``tests/environment.py``, which also says
+Django settings (``testing/settings.py``) and the environment and database, a throwaway
+PostgreSQL unless DATABASE_URL says otherwise (``testing/environment.py``, which also says
 why Django is set up before this file is imported).
 """
 
@@ -19,7 +19,8 @@ from rest_framework.test import APIClient
 from servers.redis import RedisServer, redis_server_binary
 from shop.core.telemetry import configure_opentelemetry
 from shop.users.serializers import ActiveUserTokenObtainPairSerializer
-from tests.factories import CartFactory, UserFactory
+from testing.crashes import crashes_recorded
+from testing.factories import CartFactory, UserFactory
 
 # --- Hypothesis ----------------------------------------------------------------
 # "ci" is derandomized: the same examples, so the same verdict, on every run.
@@ -61,6 +62,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _crashes_are_seen():
+    """Let ``CheckedClient`` see the exception behind every response (testing/crashes.py).
+
+    Not through the test's ``monkeypatch``: a test may undo its own patches midway.
+    """
+    with crashes_recorded():
+        yield
 
 
 @pytest.fixture(autouse=True)

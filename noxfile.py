@@ -97,7 +97,7 @@ def tests(session: nox.Session) -> None:
 def walkthrough(session: nox.Session) -> None:
     """The ten patterns in order: the naive variant, the article's advice, then the shop."""
     install(session, "kata")
-    session.run("python", "-m", "patterns.walkthrough", *session.posargs)
+    session.run("python", "-m", "kata.walkthrough", *session.posargs)
 
 
 @nox.session
@@ -106,21 +106,21 @@ def pattern(session: nox.Session) -> None:
     if not session.posargs:
         session.error("Which pattern? For example: nox -s pattern -- 03")
     install(session, "kata")
-    session.run("python", "-m", "patterns.walkthrough", *session.posargs)
+    session.run("python", "-m", "kata.walkthrough", *session.posargs)
 
 
 @nox.session
 def readmes(session: nox.Session) -> None:
     """Each pattern README's output block and timelines against a fresh run (``-- --update`` rewrites)."""
     install(session, "kata")
-    session.run("python", "-m", "patterns.walkthrough", "readmes", *session.posargs)
+    session.run("python", "-m", "kata.walkthrough", "readmes", *session.posargs)
 
 
 @nox.session
 def practice(session: nox.Session) -> None:
     """The kata proper: ``nox -s practice -- 08`` (``--from article``, ``--hint``, ``--reset``, ``--watch``)."""
     install(session, "kata")
-    session.run("python", "-m", "patterns.practice", *session.posargs, success_codes=[0, 1])
+    session.run("python", "-m", "kata.practice", *session.posargs, success_codes=[0, 1])
 
 
 @nox.session

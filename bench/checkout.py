@@ -39,7 +39,6 @@ from contextlib import ExitStack, contextmanager, nullcontext
 from functools import partial
 
 from bench.report import machine, print_table
-from servers import ROOT
 from servers.shop import shop_environment
 
 # --- Floors
@@ -509,11 +508,9 @@ _naive_view = None
 def naive_view():
     global _naive_view
     if _naive_view is None:
-        from patterns.kata import load_naive
+        from kata import manifest, variants
 
-        _naive_view = load_naive(
-            str(ROOT / "patterns/08_service_layer/test_x.py")
-        ).CheckoutView.as_view()
+        _naive_view = variants.load(manifest.pattern("08"), "naive").CheckoutView.as_view()
     return _naive_view
 
 

@@ -6,10 +6,9 @@ variant beside the service over real HTTP.
 
 from django.urls import path
 
-from patterns.kata import load_naive
-from servers import ROOT
+from kata import manifest, variants
 from shop.urls import urlpatterns as shop_urlpatterns
 
-naive = load_naive(str(ROOT / "patterns/08_service_layer/test_x.py"))
+naive = variants.load(manifest.pattern("08"), "naive")
 
 urlpatterns = [path("api/checkouts/", naive.CheckoutView.as_view()), *shop_urlpatterns]

@@ -13,7 +13,7 @@ from importlinter.contracts.layers import LayersContract
 from importlinter.contracts.protected import ProtectedContract
 from importlinter.domain.contract import registry
 
-from patterns.kata import Fails, Kata, said, variant_path
+from kata.variants import Fails, Kata, said, variant_path
 
 # import-linter's own wiring, done by its command line when run as `lint-imports`.
 configure()

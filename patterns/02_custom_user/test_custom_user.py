@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 
-from patterns.kata import Fails, Holds, Kata, load_variant, said
+from kata.variants import Fails, Holds, Kata, load_variant, said
 
 User = get_user_model()
 NAIVE = load_variant(__file__, "naive").NaiveUser

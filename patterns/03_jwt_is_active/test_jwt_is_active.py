@@ -12,11 +12,13 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from patterns.crashes import CheckedClient, answer
-from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
+from kata.variants import Fails, Holds, Kata, load_variant, said
 from shop.users import views
 from shop.users.tokens import email_verification_token
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from testing.crashes import CheckedClient, answer
+from testing.factories import DEFAULT_PASSWORD, UserFactory
+from testing.preconditions import require
+from testing.urls import mount
 
 
 def variant(module) -> SimpleNamespace:

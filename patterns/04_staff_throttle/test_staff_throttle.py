@@ -10,8 +10,9 @@ from rest_framework.test import APIClient, override_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from patterns.kata import Fails, Holds, Kata, load_variant, mount, said
+from kata.variants import Fails, Holds, Kata, load_variant, said
 from shop.users.throttles import AdminExemptUserRateThrottle
+from testing.urls import mount
 
 
 def variant(module) -> SimpleNamespace:

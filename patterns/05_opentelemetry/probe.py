@@ -23,7 +23,7 @@ def build(variant: str):
         from shop.wsgi import application
 
         return application
-    from patterns.kata import load_variant
+    from kata.variants import load_variant
 
     return load_variant(__file__, variant).build_application()
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from patterns.kata import Fails, Holds, Kata, require, said
+from kata.variants import Fails, Holds, Kata, said
+from testing.preconditions import require
 
 PROBE = Path(__file__).with_name("probe.py")
 kata = Kata(naive="naive", article="article", shop="shop")

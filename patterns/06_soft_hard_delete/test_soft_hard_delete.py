@@ -8,13 +8,15 @@ from django.db import IntegrityError
 from django.db.models.deletion import ProtectedError
 from rest_framework.routers import SimpleRouter
 
-from patterns.concurrency import run_meanwhile
-from patterns.crashes import CheckedClient, answer
-from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
+from kata.variants import Fails, Holds, Kata, load_variant, said
 from shop.orders.models import Order, OrderItem
 from shop.products.models import SKU, Product
 from shop.products.views import ProductViewSet
-from tests.factories import UserFactory
+from testing.concurrency import run_meanwhile
+from testing.crashes import CheckedClient, answer
+from testing.factories import UserFactory
+from testing.preconditions import require
+from testing.urls import mount
 
 kata = Kata(
     naive=load_variant(__file__, "naive").ProductViewSet,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from patterns.kata import Fails, Holds, Kata, load_variant, said
+from kata.variants import Fails, Holds, Kata, load_variant, said
 from shop.products import selectors
 from shop.products.models import Product
 

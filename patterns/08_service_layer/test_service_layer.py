@@ -2,7 +2,7 @@
 
 Each scenario runs real threads against PostgreSQL. A ``Rendezvous`` holds every
 buyer just before the order INSERT until the others have arrived or are blocked
-on a lock (see patterns/concurrency.py), so the naive and the article's checkouts
+on a lock (see testing/concurrency.py), so the naive and the article's checkouts
 fail on every run and the service passes on every run.
 """
 
@@ -14,14 +14,16 @@ from django.db import IntegrityError, connection
 from django.db.models.signals import pre_save
 from django.urls import path
 
-from patterns.concurrency import Rendezvous, run_concurrently
-from patterns.crashes import CheckedClient, answer
-from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
+from kata.variants import Fails, Holds, Kata, load_variant, said
 from shop.carts.services import cart_create, cart_item_add
 from shop.checkouts.views import CheckoutView
 from shop.orders.models import Order
 from shop.products.models import SKU
-from tests.factories import ProductFactory, UserFactory
+from testing.concurrency import Rendezvous, run_concurrently
+from testing.crashes import CheckedClient, answer
+from testing.factories import ProductFactory, UserFactory
+from testing.preconditions import require
+from testing.urls import mount
 
 NAIVE = load_variant(__file__, "naive").CheckoutView
 ARTICLE = load_variant(__file__, "article").CheckoutView

@@ -21,7 +21,7 @@ from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
 from rest_framework.test import APIClient
 
-from patterns.kata import Fails, Holds, Kata, load_variant, mount, require, said
+from kata.variants import Fails, Holds, Kata, load_variant, said
 from shop.carts.services import cart_create, cart_item_add
 from shop.checkouts.services import order_place
 from shop.orders.models import Order, OrderItem
@@ -35,7 +35,9 @@ from shop.products.services import (
     product_update,
     sku_update,
 )
-from tests.factories import ProductFactory, SKUFactory, UserFactory
+from testing.factories import ProductFactory, SKUFactory, UserFactory
+from testing.preconditions import require
+from testing.urls import mount
 
 ARTICLE = load_variant(__file__, "article")
 kata = Kata(

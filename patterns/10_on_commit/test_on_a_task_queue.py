@@ -20,14 +20,15 @@ import pytest
 from celery.signals import task_postrun, task_prerun
 from django.db import transaction
 
-from patterns import timelines
-from patterns.crashes import CheckedClient, answer, describe
-from patterns.kata import Fails, Holds, Kata, load_variant, require, said
+from kata.variants import Fails, Holds, Kata, load_variant, said
 from servers.celery import celery_on_broker, worker_thread
 from shop.checkouts import services as checkout
 from shop.orders.effects import order_announce
-from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
-from tests.task_queue import TaskLedger
+from testing import timelines
+from testing.crashes import CheckedClient, answer, describe
+from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
+from testing.preconditions import require
+from testing.task_queue import TaskLedger
 
 kata = Kata(
     naive=load_variant(__file__, "naive").order_announce,

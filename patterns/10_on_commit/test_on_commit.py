@@ -30,9 +30,7 @@ from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from patterns.concurrency import run_concurrently
-from patterns.crashes import CheckedClient, answer
-from patterns.kata import Fails, Holds, Kata, load_variant, require, said
+from kata.variants import Fails, Holds, Kata, load_variant, said
 from shop.checkouts import services as checkout
 from shop.core.models import OutboxMessage
 from shop.core.outbox import DeliveryRun, deliver_pending, outbox_put
@@ -40,7 +38,10 @@ from shop.core.side_effects import after_commit
 from shop.orders.effects import order_announce
 from shop.orders.models import Order
 from shop.products.errors import InsufficientStock
-from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
+from testing.concurrency import run_concurrently
+from testing.crashes import CheckedClient, answer
+from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
+from testing.preconditions import require
 
 kata = Kata(
     naive=load_variant(__file__, "naive").order_announce,

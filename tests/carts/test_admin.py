@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import CartItemFactory, UserFactory
+from testing.factories import CartItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

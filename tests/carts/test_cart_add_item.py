@@ -7,7 +7,7 @@ of active products may be added. Bad input is a 400 and changes nothing.
 import pytest
 
 from shop.carts.models import CartItem
-from tests.factories import CartFactory, CartItemFactory, SKUFactory
+from testing.factories import CartFactory, CartItemFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import CartFactory, CartItemFactory, SKUFactory
+from testing.factories import CartFactory, CartItemFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from shop.carts.models import CartItem
 from shop.products.models import SKU
-from tests.factories import CartFactory, CartItemFactory
+from testing.factories import CartFactory, CartItemFactory
 
 pytestmark = pytest.mark.django_db
 

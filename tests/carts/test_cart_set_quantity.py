@@ -3,7 +3,7 @@
 import pytest
 
 from shop.carts.models import CartItem
-from tests.factories import CartFactory, CartItemFactory
+from testing.factories import CartFactory, CartItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from shop.carts.models import Cart, CartItem
 from shop.orders.models import Order
-from tests.factories import CartFactory, CartItemFactory, SKUFactory
+from testing.factories import CartFactory, CartItemFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import CartItemFactory
+from testing.factories import CartItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from shop.carts.models import Cart, CartItem
 from shop.orders.models import Order
 from shop.products.models import SKU
-from tests.factories import CartItemFactory, SKUFactory
+from testing.factories import CartItemFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 
 from shop.orders.models import Order
-from tests.factories import CartItemFactory, SKUFactory
+from testing.factories import CartItemFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from shop.orders.models import Order
-from tests.factories import CartFactory, CartItemFactory, SKUFactory
+from testing.factories import CartFactory, CartItemFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from shop.core.models import OutboxMessage
-from tests.factories import CartItemFactory, SKUFactory
+from testing.factories import CartItemFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

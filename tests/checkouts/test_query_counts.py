@@ -11,7 +11,7 @@ checkout's BEGIN and COMMIT into a SAVEPOINT and its RELEASE, which are counted.
 
 import pytest
 
-from tests.factories import CartItemFactory
+from testing.factories import CartItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ enough stock, or a product archived since it went into the cart: 409
 import pytest
 
 from shop.products.models import Product
-from tests.factories import CartFactory, CartItemFactory, SKUFactory
+from testing.factories import CartFactory, CartItemFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

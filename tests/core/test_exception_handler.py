@@ -17,7 +17,7 @@ from shop.core.errors import Conflict, DomainError, NotFound
 from shop.core.exception_handler import exception_handler
 from shop.core.views import server_error
 from shop.users.models import User
-from tests.factories import UserFactory
+from testing.factories import UserFactory
 
 
 class OutOfTea(DomainError):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from shop.core import outbox
 from shop.core.models import OutboxMessage
 from shop.core.outbox import deliver_pending, outbox_put
-from tests.factories import UserFactory
+from testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

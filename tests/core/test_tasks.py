@@ -23,7 +23,7 @@ from shop.core import outbox
 from shop.core.models import OutboxMessage
 from shop.core.outbox import deliver_pending
 from shop.core.tasks import deliver_outbox, deliver_outbox_message
-from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
+from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from servers.celery import celery_on_broker, worker_thread
 from shop.core import outbox
 from shop.core.models import OutboxMessage
 from shop.core.tasks import QUICK_RETRIES, deliver_outbox
-from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
-from tests.task_queue import TaskLedger
+from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
+from testing.task_queue import TaskLedger
 
 pytestmark = [
     pytest.mark.postgres(reason="a worker thread reads what the checkout committed"),

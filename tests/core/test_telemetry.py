@@ -3,7 +3,7 @@
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
-from tests.factories import ProductFactory
+from testing.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -37,7 +37,7 @@ from servers import ROOT
 from servers.celery import celery_on_broker
 from servers.smtp import FakeMailServer
 from shop.core.models import OutboxMessage
-from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
+from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
 pytestmark = [
     pytest.mark.postgres(reason="a worker process of its own shares the test's database"),

@@ -7,10 +7,10 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from patterns.concurrency import run_concurrently
-from patterns.crashes import CheckedClient, answer, crashes_recorded
-from patterns.kata import mount
 from shop.checkouts.errors import EmptyCart
+from testing.concurrency import run_concurrently
+from testing.crashes import CheckedClient, answer, crashes_recorded
+from testing.urls import mount
 
 
 class Open(APIView):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from patterns import manifest, manifest_docs, readme_blocks, walkthrough
-from patterns.manifest import ManifestError
+from kata import manifest, manifest_docs, readme_blocks, walkthrough
+from kata.manifest import ManifestError
 
 EXAMPLE = """
 number = "99"
@@ -39,7 +39,7 @@ def example(tmp_path) -> Path:
 
 
 def test_every_pattern_folder_has_a_manifest_and_the_numbers_run_from_01():
-    folders = sorted(p.name for p in manifest.HERE.iterdir() if p.name[:2].isdigit())
+    folders = sorted(p.name for p in manifest.PATTERNS.iterdir() if p.name[:2].isdigit())
     numbers = [pattern.number for pattern in manifest.patterns()]
 
     assert [pattern.folder for pattern in manifest.patterns()] == folders

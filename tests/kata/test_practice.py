@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from patterns import manifest
-from patterns.practice_watch import WatchSession
+from kata import manifest
+from kata.practice_watch import WatchSession
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -17,7 +17,7 @@ def practice(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     # Its own throwaway server: sharing ours, its test database could take our name.
     env.pop("DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "-m", "patterns.practice", *args],
+        [sys.executable, "-m", "kata.practice", *args],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from patterns.kata import Fails, Holds, Kata
+from kata.variants import Fails, Holds, Kata
 
 INI = """[pytest]
 markers =
@@ -65,7 +65,8 @@ def outcomes_of(tmp_path: Path, source: str) -> dict[str, str]:
 
 VARIANTS = """
 import pytest
-from patterns.kata import Fails, Holds, Kata, require
+from kata.variants import Fails, Holds, Kata
+from testing.preconditions import require
 
 kata = Kata(naive="naive", article="article", shop="shop")
 

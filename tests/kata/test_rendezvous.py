@@ -8,8 +8,8 @@ import pytest
 from django.db import connections
 from django.db.models.signals import pre_save
 
-from patterns.concurrency import GIVE_UP_AFTER, Rendezvous, run_concurrently
 from shop.products.models import Product
+from testing.concurrency import GIVE_UP_AFTER, Rendezvous, run_concurrently
 
 pytestmark = pytest.mark.postgres(reason="backend pids and pg_stat_activity")
 LOCK = 424242  # an advisory lock key: a lock to wait on, without a table

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from patterns import walkthrough
-from patterns.summary import REPO, Outcome, Summary, hypothesis_example, stable
+from kata import walkthrough
+from kata.summary import REPO, Outcome, Summary, hypothesis_example, stable
 
 
 def test_the_text_carries_no_path_of_this_machine_and_no_memory_address():
-    text = f"{REPO}/patterns/kata.py failed with <Consumer object at 0x7f3a2b1c9d90>"
+    text = f"{REPO}/kata/variants.py failed with <Consumer object at 0x7f3a2b1c9d90>"
 
-    assert stable(text) == "patterns/kata.py failed with <Consumer object at 0x…>"
+    assert stable(text) == "kata/variants.py failed with <Consumer object at 0x…>"
 
 
 def test_the_block_lists_each_test_then_what_each_variant_did():
@@ -94,7 +94,7 @@ def test_an_explicit_example_with_a_fixture_printed_as_an_object_still_reads():
 
 @pytest.fixture
 def a_pattern(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setattr(walkthrough, "HERE", tmp_path)
+    monkeypatch.setattr(walkthrough, "PATTERNS", tmp_path)
     (tmp_path / "99_example").mkdir()
     readme = tmp_path / "99_example" / "README.md"
     readme.write_text(

@@ -6,12 +6,13 @@ import pytest
 from django.db import connection, transaction
 from django.db.models.signals import pre_save
 
-from patterns.concurrency import Rendezvous, run_concurrently, run_meanwhile
-from patterns.timelines import readme, recorder, svg, terminal
-from patterns.timelines.recorder import Event, Scene, Sync
-from patterns.timelines.shape import Recorded, shape_of
+from kata.timelines import readme, svg, terminal
+from kata.timelines.shape import Recorded, shape_of
 from shop.products.models import Product
-from tests.factories import ProductFactory
+from testing.concurrency import Rendezvous, run_concurrently, run_meanwhile
+from testing.factories import ProductFactory
+from testing.timelines import recorder
+from testing.timelines.recorder import Event, Scene, Sync
 
 LOCK_AND_RENAME = 'SELECT * FROM "products_product" WHERE id = %s FOR UPDATE'
 

@@ -2,8 +2,8 @@
 
 from types import SimpleNamespace
 
-from patterns import manifest
-from patterns.walkthrough import PatternRun, WalkthroughReporter, print_run
+from kata import manifest
+from kata.walkthrough import PatternRun, WalkthroughReporter, print_run
 
 
 def expected_red(nodeid: str, role: str) -> SimpleNamespace:

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from shop.orders.models import Order, OrderItem
-from tests.factories import CartItemFactory, OrderFactory, OrderItemFactory, UserFactory
+from testing.factories import CartItemFactory, OrderFactory, OrderItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

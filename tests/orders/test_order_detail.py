@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import OrderFactory, OrderItemFactory
+from testing.factories import OrderFactory, OrderItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import OrderFactory, OrderItemFactory
+from testing.factories import OrderFactory, OrderItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from shop.orders.models import Order, OrderItem
-from tests.factories import OrderItemFactory
+from testing.factories import OrderItemFactory
 
 pytestmark = pytest.mark.django_db
 

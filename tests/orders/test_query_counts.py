@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import OrderFactory, OrderItemFactory
+from testing.factories import OrderFactory, OrderItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,13 @@ from django.db.models import F
 
 from shop.orders.models import Order, OrderItem, SnapshotIsImmutable
 from shop.products.models import SKU
-from tests.factories import CartFactory, CartItemFactory, OrderItemFactory, SKUFactory, UserFactory
+from testing.factories import (
+    CartFactory,
+    CartItemFactory,
+    OrderItemFactory,
+    SKUFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

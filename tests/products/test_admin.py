@@ -3,7 +3,7 @@
 import pytest
 
 from shop.products.models import Product
-from tests.factories import ProductFactory, SKUFactory, UserFactory
+from testing.factories import ProductFactory, SKUFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from shop.products.models import SKU, Product
-from tests.factories import SKUFactory
+from testing.factories import SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from shop.products import services
 from shop.products.models import SKU, Product
 from shop.products.serializers import MAX_SKUS_PER_PRODUCT
-from tests.factories import SKUFactory
+from testing.factories import SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 
 from shop.orders.models import OrderItem
 from shop.products.models import SKU, Product
-from tests.factories import OrderFactory, OrderItemFactory, ProductFactory
+from testing.factories import OrderFactory, OrderItemFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import ProductFactory, SKUFactory
+from testing.factories import ProductFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from shop.products.models import Product
-from tests.factories import ProductFactory, SKUFactory
+from testing.factories import ProductFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
 

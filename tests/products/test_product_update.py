@@ -5,7 +5,7 @@ import json
 import pytest
 
 from shop.products.models import SKU
-from tests.factories import ProductFactory
+from testing.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import ProductFactory
+from testing.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

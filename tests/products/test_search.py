@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from shop.products.models import Product
-from tests.factories import ProductFactory
+from testing.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

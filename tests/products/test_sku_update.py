@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import SKUFactory
+from testing.factories import SKUFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from shop.orders.models import Order, OrderItem
 from shop.products.models import SKU, Product
 from shop.users.models import User
 from shop.users.serializers import ActiveUserTokenObtainPairSerializer
-from tests.factories import (
+from testing.factories import (
     DEFAULT_PASSWORD,
     CartFactory,
     CartItemFactory,

@@ -8,7 +8,7 @@ throttles read it: X-Forwarded-For counts only behind ``NUM_PROXIES`` proxies.
 import pytest
 from django.test import Client
 
-from tests.factories import DEFAULT_PASSWORD
+from testing.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from patterns.concurrency import run_meanwhile
 from shop.users.models import User
-from tests.factories import UserFactory
+from testing.concurrency import run_meanwhile
+from testing.factories import UserFactory
 
 RESEND_URL = "/api/auth/resend-verification/"
 REGISTER_URL = "/api/auth/register/"

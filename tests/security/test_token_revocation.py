@@ -13,13 +13,13 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from patterns.concurrency import run_concurrently
 from shop.users.serializers import (
     ActiveUserTokenObtainPairSerializer,
     RotatingTokenRefreshSerializer,
 )
 from shop.users.views import RotatingTokenRefreshView
-from tests.factories import UserFactory
+from testing.concurrency import run_concurrently
+from testing.factories import UserFactory
 
 REFRESH_URL = "/api/auth/token/refresh/"
 LOGOUT_URL = "/api/auth/logout/"

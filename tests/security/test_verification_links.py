@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from shop.users import services
 from shop.users.tokens import EmailVerificationTokenGenerator, email_verification_token
-from tests.factories import UserFactory
+from testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

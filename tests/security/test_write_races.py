@@ -2,7 +2,7 @@
 
 Each test pauses one request just before a write and runs the other in the
 gap, until it finishes or waits on a lock the first one holds
-(``patterns.concurrency.run_meanwhile``). Before the fix, a cart line changed
+(``testing.concurrency.run_meanwhile``). Before the fix, a cart line changed
 while its cart checked out, or a product edited while it was purged, hit
 ``save(update_fields=…)`` on a deleted row: "did not affect any rows", a 500.
 """
@@ -10,10 +10,10 @@ while its cart checked out, or a product edited while it was purged, hit
 import pytest
 from rest_framework.test import APIClient
 
-from patterns.concurrency import run_meanwhile
 from shop.carts.models import CartItem
 from shop.orders.models import OrderItem
-from tests.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
+from testing.concurrency import run_meanwhile
+from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

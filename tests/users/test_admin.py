@@ -1,7 +1,7 @@
 import pytest
 
 from shop.users.models import User
-from tests.factories import UserFactory
+from testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

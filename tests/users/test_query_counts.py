@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD
+from testing.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from shop.users import services
 from shop.users.models import User
-from tests.factories import UserFactory
+from testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

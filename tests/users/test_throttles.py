@@ -10,7 +10,7 @@ from django.core.cache import cache
 from rest_framework.test import APIRequestFactory
 
 from shop.users.throttles import AdminExemptUserRateThrottle
-from tests.factories import UserFactory
+from testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

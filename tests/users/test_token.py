@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from shop.users.models import User
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from testing.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test import RequestFactory
 
 from shop.users.models import User
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from testing.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Practice that watches: rerun a pattern's tests on the learner's copy each time it is saved.
 
-    python -m patterns.practice 08 --watch           what ``nox -s practice -- 08 --watch`` runs
-    python -m patterns.practice 08 --measure-watch   time save -> verdict, print the table
+    python -m kata.practice 08 --watch           what ``nox -s practice -- 08 --watch`` runs
+    python -m kata.practice 08 --measure-watch   time save -> verdict, print the table
                                       (--update-readme writes it into the top README)
 
 Fast after the first run, on two cores, because nothing is done twice:
@@ -10,7 +10,7 @@ Fast after the first run, on two cores, because nothing is done twice:
   pytest-django's ``--reuse-db``: the test database is created and migrated by
   the first run only (``--create-db``, so a session never inherits a stale one);
 - a warm process: multiprocessing's fork server imports Django, DRF, pytest and
-  the rest once (``patterns/warm.py``); each run is a fresh fork of it, so the learner's copy is loaded
+  the rest once (``kata/warm.py``); each run is a fresh fork of it, so the learner's copy is loaded
   anew every time and no state leaks from one run into the next.
 
 A save during a run is picked up when the run ends (runs are never killed
@@ -31,12 +31,12 @@ from pathlib import Path
 
 import pytest
 
-from patterns import readme_blocks
-from patterns.manifest import Pattern
+from kata import readme_blocks
+from kata.manifest import Pattern
 
 REPO = Path(__file__).resolve().parent.parent
 CLEAR = "\033[2J\033[H"
-BLOCK = "watch-timing"  # the top README's block of measured timings (patterns/readme_blocks.py)
+BLOCK = "watch-timing"  # the top README's block of measured timings (kata/readme_blocks.py)
 
 
 # --- One run, in a fork of the warm process -----------------------------------------------------
@@ -66,7 +66,7 @@ class Verdicts:
             self.broken.append(report.longreprtext[-1500:])
 
     def pytest_runtest_logreport(self, report) -> None:
-        from patterns.summary import assertion_message
+        from kata.summary import assertion_message
 
         if report.when == "call" or report.failed:
             if report.when != "call" and any(t["id"] == report.nodeid for t in self.tests):
@@ -102,7 +102,7 @@ class WarmRunner:
 
     def __init__(self) -> None:
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["patterns.warm"])
+        self.context.set_forkserver_preload(["kata.warm"])
         self.runs = 0
         self.previous = None
 
@@ -214,13 +214,13 @@ class Verdict:
 
 
 class WatchSession:
-    """``python -m patterns.practice NN --watch`` in a subprocess, read verdict by verdict."""
+    """``python -m kata.practice NN --watch`` in a subprocess, read verdict by verdict."""
 
     def __init__(self, number: str, practice_dir: Path, origin: str = "naive") -> None:
         env = {**os.environ, "KATA_PRACTICE_DIR": str(practice_dir), "PYTHONUNBUFFERED": "1"}
         env.pop("DATABASE_URL", None)  # its own server: its test database must not take ours
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "patterns.practice", number, "--watch", "--from", origin],
+            [sys.executable, "-m", "kata.practice", number, "--watch", "--from", origin],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,

@@ -7,9 +7,9 @@ load and practice copies); where the shop does it (what ``practice --watch``
 names once every test passes); the shop's own tests that pin it; and the
 verdict on the article's advice, which ``nox -s readmes`` checks against a run.
 
-Read by ``patterns/walkthrough.py``, ``patterns/practice.py``,
-``patterns/practice_watch.py`` and ``patterns/kata.py``; written into the
-READMEs by ``patterns/readme_blocks.py``. Adding a pattern: one folder, one
+Read by ``kata/walkthrough.py``, ``kata/practice.py``,
+``kata/practice_watch.py`` and ``kata/variants.py``; written into the
+READMEs by ``kata/readme_blocks.py``. Adding a pattern: one folder, one
 manifest.
 """
 
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+REPO = Path(__file__).resolve().parent.parent
+PATTERNS = REPO / "patterns"  # the ten folders, each with its manifest
 MANIFEST = "pattern.toml"
 VERDICTS = ("holds", "fails")
 ORIGINS = ("naive", "article")  # the variants a learner may start from
@@ -176,7 +176,7 @@ def names_defined(node: ast.stmt) -> set[str]:
 
 
 @cache
-def patterns(root: Path = HERE) -> tuple[Pattern, ...]:
+def patterns(root: Path = PATTERNS) -> tuple[Pattern, ...]:
     """Every pattern, in number order: the folders of ``root`` that hold a manifest."""
     found = tuple(read(path.parent) for path in sorted(root.glob(f"*/{MANIFEST}")))
     numbers = [pattern.number for pattern in found]
@@ -185,7 +185,7 @@ def patterns(root: Path = HERE) -> tuple[Pattern, ...]:
     return found
 
 
-def pattern(number: str, root: Path = HERE) -> Pattern | None:
+def pattern(number: str, root: Path = PATTERNS) -> Pattern | None:
     """The pattern numbered ``number`` ("4" or "04"), or None."""
     return next((p for p in patterns(root) if p.number == number.zfill(2)), None)
 

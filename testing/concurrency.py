@@ -29,8 +29,8 @@ from contextlib import nullcontext
 import psycopg
 from django.db import connection, connections
 
-from patterns import timelines
-from patterns.kata import require
+from testing import timelines
+from testing.preconditions import require
 
 GIVE_UP_AFTER = 20.0  # seconds: a stuck rendezvous is a harness bug, not a verdict
 

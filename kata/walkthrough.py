@@ -1,21 +1,21 @@
 """The walkthrough: the patterns in order, each naive, then the article's advice, then the shop.
 
-The patterns, their titles and rules come from their manifests (``patterns/manifest.py``).
+The patterns, their titles and rules come from their manifests (``kata/manifest.py``).
 
-    python -m patterns.walkthrough                  # all of them, three lines each
-    python -m patterns.walkthrough 03               # one pattern in full: the real failures, then green
-    python -m patterns.walkthrough 03 --update-readme   # ...and rewrite its README's output block
-    python -m patterns.walkthrough 08 --timeline    # ...and each concurrency test's swimlanes
-    python -m patterns.walkthrough readmes          # check the READMEs: the manifests' text, and
+    python -m kata.walkthrough                  # all of them, three lines each
+    python -m kata.walkthrough 03               # one pattern in full: the real failures, then green
+    python -m kata.walkthrough 03 --update-readme   # ...and rewrite its README's output block
+    python -m kata.walkthrough 08 --timeline    # ...and each concurrency test's swimlanes
+    python -m kata.walkthrough readmes          # check the READMEs: the manifests' text, and
                                                     # each block against a fresh run
-    python -m patterns.walkthrough readmes --update # rewrite them
+    python -m kata.walkthrough readmes --update # rewrite them
 
 Run through nox: ``nox -s walkthrough``, ``nox -s pattern -- 03`` and ``nox -s readmes``.
 Exits non-zero if any variant does something else than its test says (a Fails
 that passes, a Holds that fails, a failure that is no AssertionError), any shop
 test fails, or (readmes) a README's block, or a timeline picture's shape,
-differs from what the run or the manifest gives (``patterns/timelines/readme.py``,
-``patterns/manifest_docs.py``).
+differs from what the run or the manifest gives (``kata/timelines/readme.py``,
+``kata/manifest_docs.py``).
 """
 
 import difflib
@@ -31,18 +31,16 @@ from pathlib import Path
 
 import pytest
 
-from patterns import manifest, manifest_docs, readme_blocks
-from patterns.manifest import Pattern
-from patterns.timelines import readme as timeline_readme
-from patterns.timelines import terminal
+from kata import manifest, manifest_docs, readme_blocks
+from kata.manifest import Pattern
+from kata.timelines import readme as timeline_readme
+from kata.timelines import terminal
 
-HERE = Path(__file__).resolve().parent
+PATTERNS = manifest.PATTERNS
 WIDTH = 100
 LESSONS = "naive or article or counterexample"  # pytest -m: every variant but the shop
-RECORD = ["-p", "patterns.timelines.plugin"]  # pytest args: record each concurrency test
-BLOCK = (
-    "what-goes-wrong"  # the README block a run of the lessons writes (patterns/readme_blocks.py)
-)
+RECORD = ["-p", "testing.timelines.plugin"]  # pytest args: record each concurrency test
+BLOCK = "what-goes-wrong"  # the README block a run of the lessons writes (kata/readme_blocks.py)
 
 
 @dataclass
@@ -59,7 +57,7 @@ class PatternRun:
 
 
 def role_of(report: pytest.TestReport) -> str:
-    """naive, article, counterexample or shop, from the markers patterns/kata.py sets."""
+    """naive, article, counterexample or shop, from the markers kata/variants.py sets."""
     for role in ("naive", "article", "counterexample"):
         if role in report.keywords:
             return role
@@ -224,7 +222,7 @@ def run_lessons(
 ) -> tuple[int, dict]:
     """Run one pattern's naive, article and counterexample variants for real (--runxfail).
 
-    Returns pytest's exit code and the summary (``patterns/summary.py``): the README
+    Returns pytest's exit code and the summary (``kata/summary.py``): the README
     block and the problems. Its own process, so the rows it writes, and the ids in
     its messages, depend on this pattern's tests alone. With ``timelines`` every
     concurrency test's recording is saved there; ``with_shop`` runs the shop's
@@ -236,7 +234,7 @@ def run_lessons(
         marks = f"{LESSONS} or shop" if with_shop else LESSONS
         command = [
             sys.executable, "-m", "pytest", f"patterns/{folder}", "-p", "no:randomly",
-            "-p", "patterns.summary", "-m", marks, "--runxfail", *verbosity, *pytest_args,
+            "-p", "kata.summary", "-m", marks, "--runxfail", *verbosity, *pytest_args,
         ]  # fmt: skip
         env = {**os.environ, "KATA_SUMMARY": str(summary_file)}
         if timelines:
@@ -254,12 +252,12 @@ def run_lessons(
 
 def readme_block(folder: str) -> str | None:
     """The "what goes wrong" block in a pattern's README, or None if it has no markers."""
-    inside = readme_blocks.read((HERE / folder / "README.md").read_text(), BLOCK)
+    inside = readme_blocks.read((PATTERNS / folder / "README.md").read_text(), BLOCK)
     return None if inside is None else inside.removeprefix("```text\n").removesuffix("\n```")
 
 
 def write_readme_block(number: str, folder: str, block: str) -> None:
-    readme = HERE / folder / "README.md"
+    readme = PATTERNS / folder / "README.md"
     try:
         text = readme_blocks.replace(
             readme.read_text(),
@@ -304,7 +302,7 @@ def show_pattern(number: str, args: list[str]) -> int:
         return 1
     if update:
         write_readme_block(number, folder, summary["block"])
-        problems = timeline_readme.update(HERE / folder, number, recorded)
+        problems = timeline_readme.update(PATTERNS / folder, number, recorded)
         print(f"\nRewrote the output block and the timelines in patterns/{folder}/README.md.")
         if problems:
             print("Problems: " + "\n".join(problems))
@@ -339,7 +337,7 @@ def run_pattern(
 
 
 def check_manifest_docs(update: bool) -> bool:
-    """The READMEs' text from the manifests (``patterns/manifest_docs.py``), rewritten first
+    """The READMEs' text from the manifests (``kata/manifest_docs.py``), rewritten first
     with ``update``; and every function, file and test a manifest names. True if all agree."""
     if update:
         for readme in manifest_docs.update():
@@ -361,7 +359,7 @@ def check_readmes(update: bool) -> int:
     stale = [] if check_manifest_docs(update) else ["the manifests' text"]
     for pattern in manifest.patterns():
         number, folder, title = pattern.number, pattern.folder, pattern.title
-        pictures = timeline_readme.wanted(HERE / folder / "README.md")
+        pictures = timeline_readme.wanted(PATTERNS / folder / "README.md")
         with tempfile.TemporaryDirectory() as scratch:
             recording = Path(scratch) if pictures else None
             code, summary = run_lessons(
@@ -382,7 +380,7 @@ def check_readmes(update: bool) -> int:
             stale.append(number)
         elif update:
             write_readme_block(number, folder, summary["block"])
-            problems = timeline_readme.update(HERE / folder, number, recorded)
+            problems = timeline_readme.update(PATTERNS / folder, number, recorded)
             print(f"{number} {title}: rewritten" + "".join(f"\n  {p}" for p in problems))
             if problems:
                 stale.append(number)
@@ -399,7 +397,7 @@ def check_readmes(update: bool) -> int:
             )
             print(f"{number} {title}: the README differs from the run\n" + "\n".join(diff))
             stale.append(number)
-        elif problems := timeline_readme.check(HERE / folder, recorded):
+        elif problems := timeline_readme.check(PATTERNS / folder, recorded):
             print(f"{number} {title}: its timelines differ from the run\n" + "\n".join(problems))
             stale.append(number)
         else:
@@ -414,7 +412,7 @@ def check_readmes(update: bool) -> int:
 
 def with_one_database(work):
     """Run ``work()`` with one database (a throwaway PostgreSQL) for all the pattern runs it starts."""
-    sys.path.insert(0, str(HERE.parent))
+    sys.path.insert(0, str(manifest.REPO))
     from servers.postgres import database_url_or_throwaway
 
     with database_url_or_throwaway():

@@ -25,7 +25,7 @@ as the lesson:
 
 - a harness precondition (the forced interleaving happened, the crash was
   injected) is ``require(...)``, which fails the test outright;
-- a request is sent with ``patterns.crashes.CheckedClient``, which fails the test
+- a request is sent with ``testing.crashes.CheckedClient``, which fails the test
   outright when handling it raised something the test did not name, so a 500,
   or a crash an exception handler dressed up as a 409 or a 503, is never taken
   for the lesson.
@@ -41,7 +41,7 @@ from typing import Any
 
 import pytest
 
-from patterns import manifest
+from kata import manifest
 
 ROLES = (
     "naive",
@@ -100,16 +100,6 @@ class Kata:
         return pytest.mark.parametrize("variant", params)
 
 
-def require(condition: object, precondition: str) -> None:
-    """A harness precondition: when it does not hold, the test fails, whatever it expected.
-
-    ``pytest.fail`` raises no AssertionError, so no strict xfail can take a harness
-    that did not do its job for the lesson.
-    """
-    if not condition:
-        pytest.fail(f"harness precondition not met: {precondition}", pytrace=False)
-
-
 def said(action: str, got: Any, expected: Any) -> str:
     """An assertion message in plain words: "called X, got Y, expected Z"."""
     return f"{action}, got {got}, expected {expected}"
@@ -123,9 +113,13 @@ def practice_dir() -> Path:
 
 
 def variant_path(test_file: str, role: str) -> Path:
+    """A variant's file or folder, for the pattern whose folder holds ``test_file``."""
+    return path_of(manifest.of_test_file(test_file), role)
+
+
+def path_of(pattern: manifest.Pattern, role: str) -> Path:
     """A variant's file or folder, as the pattern's manifest names it; in practice mode,
     the learner's copy of it if there is one."""
-    pattern = manifest.of_test_file(test_file)
     original = pattern.variant_file(role)
     if os.environ.get("KATA_PRACTICE"):
         copy = practice_dir() / pattern.folder / original.name
@@ -135,30 +129,21 @@ def variant_path(test_file: str, role: str) -> Path:
 
 
 def load_variant(test_file: str, role: str) -> ModuleType:
-    """Import the module of a variant of the pattern of ``test_file`` (or the learner's copy).
+    """The module of a variant of the pattern whose folder holds ``test_file``."""
+    return load(manifest.of_test_file(test_file), role)
+
+
+def load(pattern: manifest.Pattern, role: str) -> ModuleType:
+    """Import the module of one of ``pattern``'s variants (or the learner's copy of it).
 
     Pattern folders start with a number, so they are not importable packages;
     the module is loaded by path, once, under a unique name.
     """
-    path = variant_path(test_file, role)
-    module_name = f"patterns.{Path(test_file).resolve().parent.name}.{role}"
+    module_name = f"patterns.{pattern.folder}.{role}"
     if module_name in sys.modules:
         return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, path)
+    spec = importlib.util.spec_from_file_location(module_name, path_of(pattern, role))
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
     return module
-
-
-def load_naive(test_file: str) -> ModuleType:
-    """``load_variant(test_file, "naive")``, for the benchmarks that put it beside the shop."""
-    return load_variant(test_file, "naive")
-
-
-def mount(settings, urlpatterns: list) -> None:
-    """Serve ``urlpatterns`` as the whole site for one test (pytest-django ``settings``)."""
-    module = ModuleType(f"kata_urls_{id(urlpatterns)}")
-    module.urlpatterns = urlpatterns
-    sys.modules[module.__name__] = module
-    settings.ROOT_URLCONF = module.__name__

@@ -1,13 +1,13 @@
 """Timelines: what each thread of a concurrency test sent to PostgreSQL, in what order, and who waited.
 
-The proofs force an interleaving (``patterns/concurrency.py``); a timeline shows
+The proofs force an interleaving (``testing/concurrency.py``); a timeline shows
 it. While a test runs under the recorder, every thread the harness starts is a
 *lane*: each SQL statement it sends (through Django's ``connection.execute_wrapper``),
 each COMMIT and ROLLBACK, with start and end times. The harness adds what only it
 knows: which sessions it saw blocked on a lock in ``pg_stat_activity``, where it
 held a thread, and when it let them go.
 
-Off unless asked for, and then it only watches: ``-p patterns.timelines.plugin``
+Off unless asked for, and then it only watches: ``-p testing.timelines.plugin``
 (what ``nox -s pattern -- 08 --timeline`` passes). Every function here does nothing
 when no recording is running, so the harness calls them unconditionally.
 
@@ -18,6 +18,6 @@ when no recording is running, so the harness calls them unconditionally.
 - ``plugin.py``: the pytest plugin that records each test and prints or saves it.
 """
 
-from patterns.timelines.recorder import hold, lane, saw_waiting, scene, sync
+from testing.timelines.recorder import hold, lane, saw_waiting, scene, sync
 
 __all__ = ["hold", "lane", "saw_waiting", "scene", "sync"]

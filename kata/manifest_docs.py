@@ -15,8 +15,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from patterns import manifest, readme_blocks
-from patterns.manifest import Pattern
+from kata import manifest, readme_blocks
+from kata.manifest import Pattern
 
 NOTE = "generated from {source} by `nox -s readmes -- --update`, checked by `nox -s readmes`"
 WIDTH = 80  # the pattern READMEs' lines; the review page keeps one line per bullet
@@ -31,7 +31,7 @@ class Block:
     source: str  # the manifest(s) it comes from
 
 
-def blocks(root: Path = manifest.HERE) -> list[Block]:
+def blocks(root: Path = manifest.PATTERNS) -> list[Block]:
     """Every block the manifests under ``root`` make, with the README it belongs in."""
     patterns = manifest.patterns(root)
     every = "patterns/*/pattern.toml"
@@ -102,7 +102,7 @@ def bullets(items: tuple[str, ...], width: int | None = None) -> str:
     )
 
 
-def stale(root: Path = manifest.HERE) -> list[str]:
+def stale(root: Path = manifest.PATTERNS) -> list[str]:
     """What differs between the READMEs and the manifests, as diffs; empty when all agree."""
     problems = []
     for block in blocks(root):
@@ -121,7 +121,7 @@ def stale(root: Path = manifest.HERE) -> list[str]:
     return problems
 
 
-def update(root: Path = manifest.HERE) -> list[str]:
+def update(root: Path = manifest.PATTERNS) -> list[str]:
     """Rewrite every block from the manifests; returns the READMEs that changed."""
     changed = []
     for block in blocks(root):

@@ -1,11 +1,11 @@
 """Practice mode: fix a variant yourself; the pattern's own tests say when it is right.
 
-    python -m patterns.practice                        the ten, with your progress
-    python -m patterns.practice 08                     set up your copy of the naive code and test it
-    python -m patterns.practice 08 --from article      the same, starting from the article's advice
-    python -m patterns.practice 08 --hint              the next hint
-    python -m patterns.practice 08 --reset             start over (both copies)
-    python -m patterns.practice 08 --watch             rerun the tests each time you save your copy
+    python -m kata.practice                        the ten, with your progress
+    python -m kata.practice 08                     set up your copy of the naive code and test it
+    python -m kata.practice 08 --from article      the same, starting from the article's advice
+    python -m kata.practice 08 --hint              the next hint
+    python -m kata.practice 08 --reset             start over (both copies)
+    python -m kata.practice 08 --watch             rerun the tests each time you save your copy
 
 Run through nox: ``nox -s practice -- 08``. Your copy lives in ``practice/`` (ignored
 by git), seeded from the pattern's naive variant, or with ``--from article`` from
@@ -20,9 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from patterns import manifest, practice_watch
-from patterns.kata import practice_dir
-from patterns.manifest import ORIGINS, Pattern
+from kata import manifest, practice_watch
+from kata.manifest import ORIGINS, Pattern
+from kata.variants import practice_dir
 
 
 def main(argv: list[str]) -> int:

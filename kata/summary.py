@@ -8,11 +8,11 @@ else than its test expects (a Holds that fails, a Fails that passes, a failure
 that is not an AssertionError) is a problem, listed apart.
 
 The text is stable from run to run: no timings, no absolute paths, no memory
-addresses, and test order fixed. ``patterns/walkthrough.py`` puts it in each
+addresses, and test order fixed. ``kata/walkthrough.py`` puts it in each
 pattern's README between two HTML comments and checks it there.
 
     python -m pytest patterns/08_service_layer -m "naive or article or counterexample" \\
-        --runxfail -p patterns.summary          # prints the block at the end
+        --runxfail -p kata.summary          # prints the block at the end
 """
 
 import ast

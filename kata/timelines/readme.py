@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from patterns.timelines import svg
-from patterns.timelines.shape import Recorded, shape_of
+from kata.timelines import svg
+from kata.timelines.shape import Recorded, shape_of
 
 MARKER = re.compile(
     r"<!-- kata:timeline (test_\w+)((?: [\w-]+)*)(?::[^>]*)? -->\n(.*?)<!-- kata:timeline end -->",

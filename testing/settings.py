@@ -1,7 +1,7 @@
-"""The shop's settings for a test run (``--ds=tests.settings`` in pyproject.toml).
+"""The shop's settings for a test run (``--ds=testing.settings`` in pyproject.toml).
 
 Production's own (``shop/settings.py``, debug off, read from the environment that
-``tests/environment.py`` completes), changed only where the suite needs it to be fast
+``testing/environment.py`` completes), changed only where the suite needs it to be fast
 or to run without a build step.
 """
 

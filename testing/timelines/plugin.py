@@ -1,10 +1,10 @@
 """The pytest plugin: record each test's scenes; print them after it, or save them.
 
-    python -m pytest patterns/08_service_layer -p patterns.timelines.plugin -k ten_buyers
+    python -m pytest patterns/08_service_layer -p testing.timelines.plugin -k ten_buyers
 
 prints, after each test that ran threads against the database, its swimlanes.
 With ``KATA_TIMELINE_DIR`` set it writes each such test's recording there as JSON
-instead (one file per test and variant), for ``patterns/walkthrough.py`` to print
+instead (one file per test and variant), for ``kata/walkthrough.py`` to print
 the variants of one test one after the other and to draw the READMEs' pictures.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from patterns.timelines import recorder
-from patterns.timelines.shape import Recorded, variant_of
-from patterns.timelines.terminal import render
+from kata.timelines.shape import Recorded, variant_of
+from kata.timelines.terminal import render
+from testing.timelines import recorder
 
 
 class TimelinePlugin:

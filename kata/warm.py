@@ -1,4 +1,4 @@
-"""What the practice watcher's fork server imports once (``patterns/practice_watch.py``).
+"""What the practice watcher's fork server imports once (``kata/practice_watch.py``).
 
 Every test run of a watch session is a fork of that server, so it starts with
 these libraries loaded, and Django set up, instead of doing it again after each
@@ -25,20 +25,20 @@ LIBRARIES = [
     "opentelemetry.instrumentation.psycopg",
 ]
 # After Django's setup: the shop's views and serializers, and what the tests import.
-SHOP = ["shop.urls", "rest_framework.test", "tests.factories"]
+SHOP = ["shop.urls", "rest_framework.test", "testing.factories"]
 
 for name in LIBRARIES:
     with suppress(Exception):
         importlib.import_module(name)
 
-# The environment and settings a test run gets (tests/environment.py; --ds in
+# The environment and settings a test run gets (testing/environment.py; --ds in
 # pyproject.toml), with the watch session's own DATABASE_URL, so that Django's setup
 # here is the one each run would do.
 with suppress(Exception):
-    from tests.environment import set_environment
+    from testing.environment import set_environment
 
     set_environment()
-os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+os.environ["DJANGO_SETTINGS_MODULE"] = "testing.settings"
 with suppress(Exception):
     import django
 

@@ -37,7 +37,7 @@ _seen = threading.local()
 def crashes_recorded():
     """Note, per thread, every exception a DRF view hands to its exception handler.
 
-    Active around every pattern test (``patterns/conftest.py``).
+    Active around every test (the root ``conftest.py``).
     """
     handle_exception = APIView.handle_exception
 

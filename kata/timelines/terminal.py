@@ -14,7 +14,7 @@ Lanes are named and ordered as in the README's picture (``shape.py``).
 
 import re
 
-from patterns.timelines.shape import Recorded, Step, shape_of
+from kata.timelines.shape import Recorded, Step, shape_of
 
 WIDTH = 100
 MARKS = {"commit": "✔", "rollback": "↺", "hold": "◆"}

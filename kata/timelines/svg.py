@@ -8,7 +8,7 @@ no script, no external font or image, so GitHub shows it inline in a README.
 import textwrap
 from xml.sax.saxutils import escape, quoteattr
 
-from patterns.timelines.shape import Shape
+from kata.timelines.shape import Shape
 
 FONT = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
 CHAR = 6.7  # px per character at 11px

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from patterns.timelines.recorder import Event, Scene
+from testing.timelines.recorder import Event, Scene
 
 # What to call a table in a picture; other tables lose their app's prefix.
 NOUNS = {
@@ -137,7 +137,7 @@ class Recorded:
 
 
 def variant_of(item) -> str:
-    from patterns.summary import role_of
+    from kata.summary import role_of
 
     return role_of(item) or "shop"
 

@@ -1,8 +1,8 @@
 """The test run's environment and database, ready before Django is set up.
 
-A pytest plugin (``-p tests.environment`` in pyproject.toml's addopts), not a
+A pytest plugin (``-p testing.environment`` in pyproject.toml's addopts), not a
 conftest.py, because of the order pytest-django works in: with the settings module
-named in the ini options (``--ds=tests.settings``), its ``pytest_load_initial_conftests``
+named in the ini options (``--ds=testing.settings``), its ``pytest_load_initial_conftests``
 imports the settings and calls ``django.setup()`` before pytest imports any
 conftest.py. That is what lets conftests, fixtures and test modules import Django,
 DRF and the shop at the top, like any Django code. But the settings read the

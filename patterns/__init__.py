@@ -1,1 +1,0 @@
-"""The ten patterns: each folder holds a story, a naive variant and the tests."""
