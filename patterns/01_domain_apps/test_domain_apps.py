@@ -29,12 +29,14 @@ kata = Kata(naive="naive_shop", article="article_shop", shop="shop")
 
 
 def broken_contracts(root_package: str) -> list[str]:
-    """Run the project's import-linter contracts (pyproject.toml) over ``root_package``."""
+    """Run the shop's import-linter contracts (pyproject.toml) over ``root_package``."""
     options = read_user_options(str(REPO / "pyproject.toml"))
     rebased = UserOptions(
-        session_options={**options.session_options, "root_packages": [root_package]},
+        session_options=rebase(options.session_options, root_package),
         contracts_options=[
-            rebase(contract, root_package) for contract in options.contracts_options
+            rebase(contract, root_package)
+            for contract in options.contracts_options
+            if not contract["id"].startswith("repository-")  # the repository's, not the shop's
         ],
     )
     report = create_report(rebased, cache_dir=None)
