@@ -8,6 +8,8 @@
     nox -s practice -- 08     fix pattern 08's naive code yourself (--from article: its advice;
                               --watch: the tests rerun each time you save)
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
+    nox -s mutants            the shop broken one rule at a time: each mutant caught by its tests
+                              (-- 08: one pattern's; -- --ci: CI's subset; -- --update-readme)
     nox -s lint               ruff, import contracts, Django checks, missing migrations
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
     nox -s bench -- search    a benchmark that prints a table (bench/)
@@ -91,6 +93,13 @@ def tests(session: nox.Session) -> None:
     """The whole suite, in parallel, on PostgreSQL (or DATABASE_URL if set)."""
     install(session, "test")
     session.run("pytest", "-n", "auto", "--dist", "loadfile", *session.posargs)
+
+
+@nox.session
+def mutants(session: nox.Session) -> None:
+    """The mutation catalogue (``[[mutants]]`` in the manifests): each caught by the tests it names."""
+    install(session, "test")  # a mutant its tests miss runs the whole suite
+    session.run("python", "-m", "kata.mutants", *session.posargs)
 
 
 @nox.session

@@ -4,8 +4,10 @@ A pattern is a folder with a manifest. The manifest gives its number, title
 and rule; the review questions, in order (practice's hints); what breaking the
 rule looks like in a diff; the file or folder of each variant (what the tests
 load and practice copies); where the shop does it (what ``practice --watch``
-names once every test passes); the shop's own tests that pin it; and the
-verdict on the article's advice, which ``nox -s readmes`` checks against a run.
+names once every test passes); the shop's own tests that pin it; the
+verdict on the article's advice, which ``nox -s readmes`` checks against a run;
+and its mutants: the shop broken one rule at a time, each with the tests that
+must catch it (``kata/mutants.py`` runs them: ``nox -s mutants``).
 
 Read by ``kata/walkthrough.py``, ``kata/practice.py``,
 ``kata/practice_watch.py`` and ``kata/variants.py``; written into the
@@ -40,6 +42,28 @@ class ShopPart:
 
 
 @dataclass(frozen=True)
+class Mutant:
+    """The shop broken in one small, exact edit: ``find`` (found exactly once in ``file``)
+    becomes ``replace``, and one of ``killed_by`` (test files or node ids) must fail.
+
+    ``equivalent`` says why a mutant no test can tell from the shop still behaves the
+    same; such a mutant may survive. ``id`` is unique in the whole catalogue.
+    """
+
+    id: str
+    what: str
+    file: str
+    find: str
+    replace: str
+    killed_by: tuple[str, ...]
+    equivalent: str = ""
+
+
+MUTANT_FIELDS = {"id", "what", "file", "find", "replace", "killed_by"}
+MUTANT_OPTIONAL = {"equivalent"}
+
+
+@dataclass(frozen=True)
 class Pattern:
     path: Path  # patterns/04_staff_throttle
     number: str  # "04"
@@ -53,6 +77,7 @@ class Pattern:
     article_why: str
     variants: dict[str, str]  # role -> file or folder, relative to the pattern's folder
     shop: tuple[ShopPart, ...]
+    mutants: tuple[Mutant, ...] = ()
 
     @property
     def folder(self) -> str:
@@ -82,8 +107,9 @@ FIELDS = {
     "article": dict,
     "variants": dict,
     "shop": list,
+    "mutants": list,
 }
-OPTIONAL = {"proof_note": ""}
+OPTIONAL = {"proof_note": "", "mutants": []}
 
 
 def read(folder: Path) -> Pattern:
@@ -118,6 +144,7 @@ def read(folder: Path) -> Pattern:
         if set(part) != {"file", "name"}:
             raise ManifestError(f"{where}: each [[shop]] needs file and name, got {sorted(part)}")
         parts.append(ShopPart(part["file"], part["name"]))
+    mutants = tuple(read_mutant(where, table) for table in data["mutants"])
     return Pattern(
         path=folder,
         number=data["number"],
@@ -131,7 +158,38 @@ def read(folder: Path) -> Pattern:
         article_why=article["why"],
         variants=dict(data["variants"]),
         shop=tuple(parts),
+        mutants=mutants,
     )
+
+
+def read_mutant(where: str, table: object) -> Mutant:
+    """One ``[[mutants]]`` table, checked: its keys, and each value's type."""
+    if not isinstance(table, dict):
+        raise ManifestError(f"{where}: each [[mutants]] must be a table")
+    keys = set(table)
+    if not MUTANT_FIELDS <= keys <= MUTANT_FIELDS | MUTANT_OPTIONAL:
+        raise ManifestError(
+            f"{where}: mutant {table.get('id', '?')!r} needs {sorted(MUTANT_FIELDS)} "
+            f"(and may say {sorted(MUTANT_OPTIONAL)}), got {sorted(keys)}"
+        )
+    killed_by = table["killed_by"]
+    strings = [table[key] for key in keys - {"killed_by"}]
+    if not all(isinstance(value, str) for value in strings) or not (
+        isinstance(killed_by, list) and killed_by and all(isinstance(t, str) for t in killed_by)
+    ):
+        raise ManifestError(
+            f"{where}: mutant {table['id']!r}: killed_by is a non-empty list of tests, "
+            "the rest are strings"
+        )
+    if (
+        not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", table["id"])
+        or table["find"] == table["replace"]
+    ):
+        raise ManifestError(
+            f"{where}: mutant {table['id']!r}: its id is lowercase-with-dashes, and its "
+            "replacement differs from the text it replaces"
+        )
+    return Mutant(**{**table, "killed_by": tuple(killed_by)})
 
 
 def dangling(pattern: Pattern) -> list[str]:
@@ -148,7 +206,23 @@ def dangling(pattern: Pattern) -> list[str]:
             for test in pattern.shop_tests
             if not (REPO / test).is_file()
         ),
+        *(f"{where}: mutant {m.id}: {fault}" for m in pattern.mutants for fault in rotten(m)),
     ]
+
+
+def rotten(mutant: Mutant) -> list[str]:
+    """What keeps a mutant from being applied or judged: its text no longer found exactly
+    once in its file, or a test it names gone."""
+    path = REPO / mutant.file
+    found = path.read_text().count(mutant.find) if path.is_file() else 0
+    faults = [] if found == 1 else [f"{mutant.file} holds its text {found} times, not once"]
+    for test in mutant.killed_by:
+        test_file, _, name = test.partition("::")
+        if not (REPO / test_file).is_file():
+            faults.append(f"killed_by: {test_file} does not exist")
+        elif name and not defines(REPO / test_file, name.split("[")[0].replace("::", ".")):
+            faults.append(f"killed_by: {test_file} defines no {name}")
+    return faults
 
 
 def defines(path: Path, name: str) -> bool:
@@ -182,6 +256,9 @@ def patterns(root: Path = PATTERNS) -> tuple[Pattern, ...]:
     numbers = [pattern.number for pattern in found]
     if len(set(numbers)) != len(numbers):
         raise ManifestError(f"two pattern folders share a number: {numbers}")
+    ids = [mutant.id for pattern in found for mutant in pattern.mutants]
+    if twice := sorted({i for i in ids if ids.count(i) > 1}):
+        raise ManifestError(f"mutant ids used twice: {twice}")
     return found
 
 

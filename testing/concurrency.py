@@ -10,6 +10,9 @@ them waiting and lets it go at once. No sleeps, no luck.
     rendezvous = Rendezvous(10).at_signal(pre_save, sender=Order)
     results = run_concurrently(calls, rendezvous)
 
+``run_meanwhile`` runs a second call in a gap of a first; ``run_queued`` lines calls
+up, in a given order, behind rows another transaction holds, then lets them go.
+
 Only the run's own connections count as lock waiters (their backend pids are
 enlisted when the threads start), so another test's or another tool's session
 waiting on a lock never releases it early. Each rendezvous connects its own
@@ -27,7 +30,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 
 import psycopg
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from testing import timelines
 from testing.preconditions import require
@@ -283,3 +286,72 @@ def wait_until_done_or_blocked(done: threading.Event, backend_pid: list[int]) ->
             if time.monotonic() > deadline:
                 raise RuntimeError("run_meanwhile: the other thread neither finished nor blocked")
     return False
+
+
+def run_queued(
+    calls: list[Callable[[], object]],
+    *,
+    behind: Callable[[], object],
+    lanes: str = "thread",
+) -> list:
+    """Queue ``calls``, in the order given, behind the row locks ``behind`` takes; then let go.
+
+    ``behind`` runs first in a transaction of its own thread, and keeps its locks.
+    Each call then starts in its own thread once the one before it waits on a lock
+    (or is done): so each takes whatever locks it takes before it reaches the held
+    rows, and they queue for those in this order. Then the holder commits and the
+    queue runs. This is how a test decides the order in which concurrent statements
+    lock rows, even within one statement. Returns the calls' results (an exception
+    in place of a result); each call must have waited on a lock, or the queue was
+    never formed and the verdict would mean nothing.
+    """
+    results: list = [None] * len(calls)
+    held, let_go = threading.Event(), threading.Event()
+    trouble: list[BaseException] = []
+
+    def holder() -> None:
+        try:
+            with timelines.lane("holder"), transaction.atomic():
+                behind()
+                held.set()
+                let_go.wait(GIVE_UP_AFTER)
+        except BaseException as exc:
+            trouble.append(exc)
+        finally:
+            held.set()
+            connection.close()
+
+    def run(index: int, call: Callable[[], object], pid: list[int], done: threading.Event):
+        try:
+            with timelines.lane(f"{lanes} {index + 1}"):
+                connection.ensure_connection()
+                pid.append(connection.connection.info.backend_pid)
+                results[index] = call()
+        except BaseException as exc:  # the test judges it
+            results[index] = exc
+        finally:
+            connection.close()
+            done.set()
+
+    threads = [threading.Thread(target=holder)]
+    queued = 0
+    with timelines.scene(f"{len(calls)} {lanes}s queued behind a held lock"):
+        threads[0].start()
+        try:
+            held.wait(GIVE_UP_AFTER)
+            for index, call in enumerate(calls):
+                if trouble:
+                    break
+                pid, done = [], threading.Event()
+                threads.append(threading.Thread(target=run, args=(index, call, pid, done)))
+                threads[-1].start()
+                queued += wait_until_done_or_blocked(done, pid)
+            timelines.sync(f"the holder lets go: {queued} {lanes}s wait in line")
+        finally:
+            let_go.set()
+            for thread in threads:
+                thread.join(GIVE_UP_AFTER)
+    if trouble:
+        raise trouble[0]
+    require(queued == len(calls), f"only {queued} of {len(calls)} {lanes}s queued on a lock")
+    return results

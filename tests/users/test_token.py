@@ -1,7 +1,9 @@
 """POST /api/auth/token/ {email, password} (api.md, Identity; pattern 03)."""
 
+from collections import Counter
+
 import pytest
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, get_hasher
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from shop.users.models import User
@@ -110,6 +112,46 @@ def test_token_answers_an_unknown_email_exactly_like_a_wrong_password(api_client
     wrong = log_in(api_client, user.email, "not the password")
 
     assert (unknown.status_code, unknown.content) == (wrong.status_code, wrong.content)
+
+
+@pytest.fixture
+def hasher_calls(monkeypatch) -> Counter:
+    """The password hasher, counting: ``{"hash": n, "check": n}`` since the fixture started.
+
+    A check hashes the password it is given (``verify`` calls ``encode``): that inner
+    hash is part of the check, not counted apart.
+    """
+    calls: Counter = Counter()
+    inside: list[str] = []
+    hasher = type(get_hasher())
+    for method, name in [("encode", "hash"), ("verify", "check")]:
+        original = getattr(hasher, method)
+
+        def counted(self, *args, _original=original, _name=name, **kwargs):
+            if not inside:
+                calls[_name] += 1
+            inside.append(_name)
+            try:
+                return _original(self, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(hasher, method, counted)
+    return calls
+
+
+def test_an_unknown_address_costs_one_hash_like_a_wrong_password(api_client, user, hasher_calls):
+    """The timing equaliser: an unknown address spends one hash, as a known one spends
+    one check, so the time of a 401 does not say whether the address has an account."""
+    log_in(api_client, "nobody@example.com")
+    unknown = dict(hasher_calls)
+    hasher_calls.clear()
+    log_in(api_client, user.email, "not the password")
+
+    assert (unknown, dict(hasher_calls)) == ({"hash": 1}, {"check": 1}), (
+        f"logged in as an unknown address, then with a wrong password, got {unknown} and "
+        f"{dict(hasher_calls)}, expected one hash for the first and one check for the second"
+    )
 
 
 def test_token_tells_an_unverified_account_with_the_right_password_to_verify(

@@ -7,9 +7,12 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from rest_framework.test import APIClient
 
 from shop.users.tokens import email_verification_token
+from testing.concurrency import Rendezvous, run_concurrently
 from testing.factories import UserFactory
+from testing.preconditions import require
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +147,53 @@ def test_a_used_token_stays_used_after_the_account_is_deactivated(
     )
     unverified_user.refresh_from_db()
     assert unverified_user.is_active is False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres(reason="a row lock decides which click verifies")
+def test_two_clicks_on_one_link_at_once_verify_once(verification_for):
+    """A double click sends the link twice at once: one 200, one 400 (a token works once).
+
+    Each request is held right after it reads the account. Without the row lock both
+    read it unverified, both check the token, both answer 200; with it, the second
+    waits for the first's commit, then reads the account verified: its token is dead.
+    """
+    user = UserFactory(unverified=True)
+    body = verification_for(user)
+
+    def click():
+        return APIClient().post(VERIFY_URL, body, format="json")
+
+    responses = run_concurrently(
+        [click, click], Rendezvous(2).after_first_statement('"users_user"'), lanes="click"
+    )
+
+    statuses = sorted(getattr(r, "status_code", r) for r in responses)
+    assert statuses == [200, 400], (
+        f"clicked one verification link twice at once, got {statuses}, expected one 200 and one 400"
+    )
+
+
+def test_a_link_made_before_a_key_rotation_still_works(
+    api_client, unverified_user, verification_for, settings
+):
+    """Rotating SECRET_KEY keeps the old one in SECRET_KEY_FALLBACKS: links already in
+    inboxes go on working until they expire, instead of dying all at once."""
+    old_key = settings.SECRET_KEY
+    body = verification_for(unverified_user)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "rotated-" + "k" * 50, []
+    require(
+        not email_verification_token.check_token(unverified_user, body["token"]),
+        "the rotation changed the key: without a fallback the old link dies",
+    )
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+
+    response = api_client.post(VERIFY_URL, body, format="json")
+
+    assert response.status_code == 200, (
+        f"verified a link made before the key rotation, got {response.status_code}, "
+        "expected 200 with the old key in SECRET_KEY_FALLBACKS"
+    )
 
 
 def test_verify_email_refuses_an_expired_token(
