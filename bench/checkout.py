@@ -38,8 +38,8 @@ import time
 from contextlib import ExitStack, contextmanager, nullcontext
 from functools import partial
 
+from bench.environment import shop_database
 from bench.report import machine, print_table
-from servers.shop import shop_environment
 
 # --- Floors
 CLIENTS = 8
@@ -73,14 +73,11 @@ GUNICORN_WORKERS = 4
 
 
 def main(parts: list[str]) -> int:
-    from servers.postgres import ThrowawayPostgres
     from servers.redis import RedisServer
 
-    server = ThrowawayPostgres()
     broker = RedisServer()
-    os.environ.update(
-        shop_environment(
-            DATABASE_URL=server.url,
+    try:
+        with shop_database(
             DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
             THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
             THROTTLE_RATE_ANON="100000000/min",
@@ -89,27 +86,15 @@ def main(parts: list[str]) -> int:
             # done in the request after its COMMIT (the embedded default without one). No
             # worker runs: in production it is another machine's work, not the checkout's.
             CELERY_BROKER_URL=broker.url,
-        )
-    )
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        # The naive variant's refused duplicates log a line each; the table says it all.
-        logging.getLogger("shop").setLevel(logging.WARNING)
-        logging.getLogger("django.request").setLevel(logging.CRITICAL)
-        if "floors" in parts:
-            print_floors(measure_floors())
-        if "contention" in parts:
-            print_contention(measure_contention())
+        ):
+            # The naive variant's refused duplicates log a line each; the table says it all.
+            logging.getLogger("shop").setLevel(logging.WARNING)
+            logging.getLogger("django.request").setLevel(logging.CRITICAL)
+            if "floors" in parts:
+                print_floors(measure_floors())
+            if "contention" in parts:
+                print_contention(measure_contention())
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        server.stop()
         broker.stop()
     return 0
 

@@ -30,9 +30,9 @@ import time
 from io import StringIO
 from pathlib import Path
 
+from bench.environment import shop_database
 from bench.report import print_table
 from servers.gunicorn import Gunicorn
-from servers.shop import shop_environment
 
 MAX_EXAMPLES = 25  # per operation and phase
 TIME_LIMIT = 300  # seconds per role: schemathesis is killed past it, and the role fails
@@ -52,28 +52,18 @@ ROLES = {"customer": "fuzz-customer@example.com", "staff": "fuzz-staff@example.c
 
 
 def main(extra: list[str]) -> int:
-    from servers.postgres import ThrowawayPostgres
-
-    server = ThrowawayPostgres()
-    os.environ.update(
-        shop_environment(
-            DATABASE_URL=server.url,
-            # Fuzzing bad input, not the throttle: thousands of requests from one address.
-            THROTTLE_RATE_ANON="100000000/min",
-            THROTTLE_RATE_USER="100000000/min",
-            THROTTLE_RATE_LOGIN="100000000/min",
-            OTEL_SDK_DISABLED="true",
-        )
-    )
     reports = Path(tempfile.mkdtemp(prefix="shop-fuzz-"))
-    try:
-        import django
-
-        django.setup()
+    with shop_database(
+        # Fuzzing bad input, not the throttle: thousands of requests from one address.
+        THROTTLE_RATE_ANON="100000000/min",
+        THROTTLE_RATE_USER="100000000/min",
+        THROTTLE_RATE_LOGIN="100000000/min",
+        OTEL_SDK_DISABLED="true",
+    ):
         from django.core.management import call_command
+        from django.db import connections
         from django.test.utils import override_settings
 
-        call_command("migrate", verbosity=0)
         with override_settings(DEBUG=True):  # seed_demo refuses production; this is a throwaway
             call_command("seed_demo", stdout=StringIO())
         configs = {}
@@ -81,8 +71,6 @@ def main(extra: list[str]) -> int:
             token, ids = seed_role(email, staff=role == "staff")
             configs[role] = write_config(reports / f"{role}.toml", ids)
             configs[role]["token"] = token
-        from django.db import connections
-
         connections.close_all()  # gunicorn's workers get their own
         rows = []
         # gunicorn itself answers a request line over 4094 bytes with an HTML 414 before
@@ -95,13 +83,8 @@ def main(extra: list[str]) -> int:
                 print(f"-- schemathesis as {role}", file=sys.stderr, flush=True)
                 rows.append(fuzz(role, config, server.port, reports, extra))
         print(f"gunicorn's log: {server.log.name}", file=sys.stderr)
-        print_summary(rows, reports, extra)
-        return 0 if all(row["ok"] for row in rows) else 1
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        server.stop()
+    print_summary(rows, reports, extra)
+    return 0 if all(row["ok"] for row in rows) else 1
 
 
 def seed_role(email: str, *, staff: bool) -> tuple[str, dict[str, list[int]]]:

@@ -25,8 +25,8 @@ import sys
 import time
 from contextlib import contextmanager
 
+from bench.environment import shop_database
 from bench.report import machine, print_table
-from servers.shop import shop_environment
 
 ROUNDS = 30
 WARM_UP = 10
@@ -35,46 +35,30 @@ WORKER_CONCURRENCY = 2
 
 
 def main() -> int:
-    from servers.postgres import ThrowawayPostgres
     from servers.redis import redis_server_binary
     from servers.smtp import FakeMailServer
 
-    server = ThrowawayPostgres()
-    os.environ.update(
-        shop_environment(
-            DATABASE_URL=server.url,
+    rows = []
+    with (
+        shop_database(
             DJANGO_SETTINGS_MODULE="bench.settings_smtp",
             DJANGO_ALLOWED_HOSTS="testserver",
             THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
             OTEL_SDK_DISABLED="true",
+            CELERY_BROKER_URL=None,  # no broker: the email is sent in the request (the queue's row brings one)
+        ),
+        FakeMailServer() as instant,
+        FakeMailServer(delay=SLOW_MAIL) as slow,
+    ):
+        rows.append(measure("in the request", "in memory (floor)", None, mail=None))
+        rows.append(
+            measure("in the request", "SMTP, answers at once (floor)", instant.port, instant)
         )
-    )
-    os.environ.pop("CELERY_BROKER_URL", None)
-    rows = []
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        with FakeMailServer() as instant, FakeMailServer(delay=SLOW_MAIL) as slow:
-            rows.append(measure("in the request", "in memory (floor)", None, mail=None))
-            rows.append(
-                measure("in the request", "SMTP, answers at once (floor)", instant.port, instant)
-            )
-            rows.append(
-                measure("in the request", f"SMTP, {SLOW_MAIL * 1000:.0f} ms", slow.port, slow)
-            )
-            if redis_server_binary() is None:
-                print("no redis-server to be found: the queue's row is left out", file=sys.stderr)
-            else:
-                rows.append(on_the_queue(slow))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        server.stop()
+        rows.append(measure("in the request", f"SMTP, {SLOW_MAIL * 1000:.0f} ms", slow.port, slow))
+        if redis_server_binary() is None:
+            print("no redis-server to be found: the queue's row is left out", file=sys.stderr)
+        else:
+            rows.append(on_the_queue(slow))
     print_latencies(rows)
     return 0
 

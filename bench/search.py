@@ -10,16 +10,14 @@ without it (the migration that adds it is reversed, then re-applied).
 """
 
 import json
-import os
 import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
+from bench.environment import shop_database
 from bench.report import machine, print_table
-from servers.shop import shop_environment
 
 SIZES = [1_000, 10_000, 100_000]
 REQUESTS_PER_TERM = 30
@@ -67,53 +65,36 @@ def main() -> int:
 
 def run_child(database: str) -> list[dict]:
     """Each database in its own process: Django is configured once per process."""
-    env = shop_environment(
-        THROTTLE_RATE_ANON="100000000/min",  # measuring search, not the throttle
-        DJANGO_ALLOWED_HOSTS="testserver",  # APIClient's host name
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.search", "--child", database],
+        stdout=subprocess.PIPE,
+        check=True,
+        text=True,
     )
-    server = None
-    if database == "postgresql":
-        from servers.postgres import ThrowawayPostgres
-
-        server = ThrowawayPostgres()
-        env["DATABASE_URL"] = server.url
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='shop-bench-')}/bench.sqlite3"
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.search", "--child"],
-            env=env,
-            stdout=subprocess.PIPE,
-            check=True,
-            text=True,
-        )
-    finally:
-        if server:
-            server.stop()
     return json.loads(result.stdout)
 
 
-def child() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shop.settings"
-    import django
+def child(database: str) -> None:
+    with shop_database(
+        database=database,
+        THROTTLE_RATE_ANON="100000000/min",  # measuring search, not the throttle
+        DJANGO_ALLOWED_HOSTS="testserver",  # APIClient's host name
+    ):
+        from django.core.management import call_command
+        from django.db import connection
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
-    rows = []
-    for size in SIZES:
-        grow_catalogue_to(size)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE products_product")
-            rows += measure(size, index="yes")
-            call_command("migrate", "products", "0001", verbosity=0)
-            rows += measure(size, index="no")
-            call_command("migrate", "products", verbosity=0)
-        else:
-            rows += measure(size, index="n/a")
+        rows = []
+        for size in SIZES:
+            grow_catalogue_to(size)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE products_product")
+                rows += measure(size, index="yes")
+                call_command("migrate", "products", "0001", verbosity=0)
+                rows += measure(size, index="no")
+                call_command("migrate", "products", verbosity=0)
+            else:
+                rows += measure(size, index="n/a")
     print(json.dumps(rows))
 
 
@@ -194,6 +175,6 @@ def print_timings(rows: list[dict]) -> None:
 
 if __name__ == "__main__":
     if "--child" in sys.argv:
-        child()
+        child(sys.argv[sys.argv.index("--child") + 1])
     else:
         sys.exit(main())

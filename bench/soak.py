@@ -11,7 +11,6 @@ stock + units sold = starting stock, exactly, for every SKU.
 """
 
 import json
-import os
 import random
 import statistics
 import sys
@@ -19,8 +18,8 @@ import threading
 import time
 from collections import Counter
 
+from bench.environment import shop_database
 from bench.report import machine, print_table
-from servers.shop import shop_environment
 
 DURATION = 30.0  # seconds
 CLIENTS = 200
@@ -30,39 +29,24 @@ HOT_STOCK = 150
 
 
 def main(duration: float = DURATION, clients: int = CLIENTS) -> int:
-    from servers.postgres import ThrowawayPostgres
     from servers.redis import RedisServer
 
-    server = ThrowawayPostgres()
     broker = RedisServer()
-    os.environ.update(
-        shop_environment(
-            DATABASE_URL=server.url,
+    try:
+        with shop_database(
             THROTTLE_RATE_USER="100000000/min",  # soaking the shop, not its throttle
             THROTTLE_RATE_ANON="100000000/min",
             OTEL_SDK_DISABLED="true",
             CELERY_BROKER_URL=broker.url,  # emails queued, as in production; no worker
-        )
-    )
-    try:
-        import django
+        ):
+            from bench.checkout import serving
 
-        django.setup()
-        from django.core.management import call_command
-
-        from bench.checkout import serving
-
-        call_command("migrate", verbosity=0)
-        world = seed(clients)
-        print(f"Soaking: {clients} clients for {duration:.0f} s…", file=sys.stderr, flush=True)
-        with serving("shop", workers=4, threads=8) as port:
-            results = run(port, world, duration, clients)
-        audit = audit_stock(world)
+            world = seed(clients)
+            print(f"Soaking: {clients} clients for {duration:.0f} s…", file=sys.stderr, flush=True)
+            with serving("shop", workers=4, threads=8) as port:
+                results = run(port, world, duration, clients)
+            audit = audit_stock(world)
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        server.stop()
         broker.stop()
     report(results, audit, duration, clients)
     return 0 if audit["oversold"] == audit["duplicates"] == audit["stock_mismatch"] == 0 else 1

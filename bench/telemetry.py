@@ -10,52 +10,38 @@ in-memory exporter, and spans printed by the console exporter (to /dev/null).
 """
 
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
 from wsgiref.util import setup_testing_defaults
 
+from bench.environment import shop_database
 from bench.report import machine, print_table
 from servers import ROOT
-from servers.shop import shop_environment
 
 REQUESTS = 400
 MODES = ["off", "in-memory exporter", "console exporter"]
 
 
 def main() -> int:
-    from servers.postgres import ThrowawayPostgres
-
-    server = ThrowawayPostgres()
-    env = shop_environment(
-        DATABASE_URL=server.url,
+    with shop_database(
         DJANGO_ALLOWED_HOSTS="localhost",  # the requests' Host
         THROTTLE_RATE_ANON="100000000/min",
-    )
-    try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"],
-            env={**env, "OTEL_SDK_DISABLED": "true"},
-            check=True,
-            cwd=ROOT,
-        )
-        subprocess.run(
-            [sys.executable, "-m", "bench.telemetry", "--seed"],
-            env={**env, "OTEL_SDK_DISABLED": "true"},
-            check=True,
-            cwd=ROOT,
-        )
+        OTEL_SDK_DISABLED="true",  # this process; each child chooses for itself
+    ):
+        seed()
         rows = []
         for mode in MODES:
-            child_env = dict(env)
-            if mode == "off":
-                child_env["OTEL_SDK_DISABLED"] = "true"
-            elif mode == "console exporter":
-                child_env["OTEL_TRACES_EXPORTER"] = "console"
+            env = dict(os.environ)
+            if mode != "off":
+                env.pop("OTEL_SDK_DISABLED")
+            if mode == "console exporter":
+                env["OTEL_TRACES_EXPORTER"] = "console"
             result = subprocess.run(
                 [sys.executable, "-m", "bench.telemetry", "--child", mode],
-                env=child_env,
+                env=env,
                 cwd=ROOT,
                 check=True,
                 text=True,
@@ -63,16 +49,11 @@ def main() -> int:
                 stderr=subprocess.PIPE,
             )
             rows.append(json.loads(result.stderr.strip().splitlines()[-1]))
-    finally:
-        server.stop()
     print_throughput(rows)
     return 0
 
 
 def seed() -> None:
-    import django
-
-    django.setup()
     from shop.products.models import SKU, Product
 
     for n in range(20):
@@ -137,9 +118,7 @@ def print_throughput(rows: list[dict]) -> None:
 
 
 if __name__ == "__main__":
-    if "--seed" in sys.argv:
-        seed()
-    elif "--child" in sys.argv:
+    if "--child" in sys.argv:
         child(sys.argv[sys.argv.index("--child") + 1])
     else:
         sys.exit(main())
