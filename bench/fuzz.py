@@ -1,24 +1,7 @@
-"""Fuzz the shop with schemathesis, against its own OpenAPI schema.
+"""Fuzz: schemathesis against the shop's own OpenAPI schema, as a customer and as staff, on gunicorn.
 
-    nox -s fuzz                       (or: python -m bench.fuzz)
-    nox -s fuzz -- --max-examples 100 --seed 1     extra arguments go to `st run`
-    nox -s fuzz -- --max-time 120     keep generating for 120 s per role (a soak)
-
-On a throwaway PostgreSQL, migrated and seeded with the demo catalogue and
-accounts, gunicorn serves the shop with several workers on 127.0.0.1. Then
-schemathesis reads GET /api/schema/ and sends generated requests, valid and
-invalid, to every operation: once as a customer, once as staff, each with its
-own JWT. Every response must be no 5xx, documented in the schema (status code,
-content type, headers), and match the schema's body.
-
-Each role owns a few carts with items and one order; half of the generated ids
-(cart, item, product, SKU, order) are drawn from what exists, so requests get
-past the 404 and into the business rules. (schemathesis warns that the customer
-gets only 401/403 from the staff-only operations: that is the point.)
-
-Bounded: at most MAX_EXAMPLES cases per operation and phase, and each role's
-run is stopped after TIME_LIMIT seconds. Prints one row per role (operations,
-cases, failures) and exits non-zero when any check failed.
+``nox -s fuzz`` (or ``python -m bench.fuzz``); arguments go to ``st run``: ``-- --max-examples
+100 --seed 1``, or ``-- --max-time 120`` to keep generating for 120 s per role.
 """
 
 import json
@@ -52,6 +35,12 @@ ROLES = {"customer": "fuzz-customer@example.com", "staff": "fuzz-staff@example.c
 
 
 def main(extra: list[str]) -> int:
+    """The demo catalogue and each role's account, carts and order; then schemathesis per role.
+
+    Every response: no 5xx, documented (status, content type, headers), the body as the
+    schema says. (It warns that the customer gets only 401/403 from the staff-only
+    operations: that is the point.) One row per role; non-zero when any check failed.
+    """
     reports = Path(tempfile.mkdtemp(prefix="shop-fuzz-"))
     with shop_database(
         # Fuzzing bad input, not the throttle: thousands of requests from one address.

@@ -1,21 +1,7 @@
-"""Benchmark: what a slow mail server costs a checkout, in the request or on the queue (pattern 10).
+"""Benchmark: what a slow mail server costs a checkout, the email sent in the request or queued.
 
-    nox -s bench -- queue          (or: python -m bench.queue)
-
-On a throwaway PostgreSQL, a customer checks out ROUNDS carts one after the other
-(after WARM_UP unmeasured ones), through Django's full request path in this process.
-The confirmation email goes over SMTP to a local mail server (aiosmtpd) that takes
-200 ms to accept a message:
-
-- in the request: no broker (the embedded default), so the email task runs in the
-  web process right after the COMMIT, and the customer waits for the mail server;
-- on the queue: ``CELERY_BROKER_URL=redis://…``, the task goes to a Celery worker
-  process (prefork, WORKER_CONCURRENCY processes) and the answer does not wait.
-
-Beside them, the floors measured in the same run: the same checkout with an email
-backend that keeps the email in memory, and with a mail server that answers at
-once. "email at the server" is when the mail server had the email, counted from
-the start of its checkout's request. The queue's row needs a Redis (``servers/redis.py``).
+``nox -s bench -- queue`` (or ``python -m bench.queue``); what it showed and why:
+patterns/10_on_commit/README.md, "What it costs a checkout".
 """
 
 import os
@@ -35,6 +21,12 @@ WORKER_CONCURRENCY = 2
 
 
 def main() -> int:
+    """Each row: ROUNDS checkouts through Django's request path, each emailing its confirmation.
+
+    In the request: the email task runs in the web process after the COMMIT (no broker),
+    to a mail server that keeps it in memory or answers at once (the floors), or takes
+    SLOW_MAIL to accept it. On the queue: a Redis broker and a Celery worker process.
+    """
     from servers.redis import redis_server_binary
     from servers.smtp import FakeMailServer
 
@@ -64,7 +56,10 @@ def main() -> int:
 
 
 def measure(way: str, mail_server: str, port: int | None, mail, *, wait_for_mail=None) -> dict:
-    """ROUNDS checkouts one after the other; their latency and when their email arrived."""
+    """ROUNDS checkouts one after the other (after WARM_UP): their latency and their emails'.
+
+    An email's time is when the mail server had it, from the start of its checkout's request.
+    """
     from django.conf import settings
 
     print(f"   {way:<15} {mail_server}", file=sys.stderr, flush=True)

@@ -1,12 +1,7 @@
-"""Benchmark: ranked search through the API stack, on catalogues of 1k to 100k products.
+"""Benchmark: ranked search through the API stack, 1k to 100k products, on PostgreSQL and SQLite.
 
-    nox -s bench -- search            (or: python -m bench.search)
-
-For PostgreSQL (a throwaway server) and SQLite (a temporary file), grows one
-catalogue to each size and times ``GET /api/products/?search=TERM`` through
-Django, DRF, the filter and the paginator (APIClient: no network, no server).
-On PostgreSQL each size is measured with the UPPER(name) trigram index and
-without it (the migration that adds it is reversed, then re-applied).
+``nox -s bench -- search`` (or ``python -m bench.search``); what it showed and why:
+patterns/07_search_ranking/README.md#measured.
 """
 
 import json
@@ -75,6 +70,11 @@ def run_child(database: str) -> list[dict]:
 
 
 def child(database: str) -> None:
+    """One catalogue grown to each size, each search timed through APIClient (no network).
+
+    Django, DRF, the filter and the paginator. On PostgreSQL each size twice: with the
+    UPPER(name) trigram index, and without it (its migration reversed, then re-applied).
+    """
     with shop_database(
         database=database,
         THROTTLE_RATE_ANON="100000000/min",  # measuring search, not the throttle

@@ -1,13 +1,7 @@
-"""Soak: hundreds of concurrent clients against a real server, for a bounded time.
+"""Soak: hundreds of concurrent clients against gunicorn for a bounded time, then an audit of the stock.
 
-    nox -s soak                 (or: python -m bench.soak [seconds] [clients])
-
-gunicorn (4 workers x 8 threads) on a throwaway PostgreSQL, loopback only, the
-confirmation emails queued on a throwaway Redis (no worker: the web tier is measured).
-Each client browses, searches, fills a cart with a few hot SKUs and checks out
-with an Idempotency-Key, until the time is up or it has done MAX_STEPS steps.
-Then the audit: units oversold (must be 0), duplicate orders (must be 0), and
-stock + units sold = starting stock, exactly, for every SKU.
+``nox -s soak`` (or ``python -m bench.soak [seconds] [clients]``); exits non-zero when
+anything was oversold, ordered twice, or the stock does not add up.
 """
 
 import os

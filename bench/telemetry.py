@@ -1,12 +1,7 @@
-"""Benchmark: what tracing costs a request (pattern 05).
+"""Benchmark: what tracing costs a request, through the shop's WSGI application in process.
 
-    nox -s bench -- telemetry          (or: python -m bench.telemetry)
-
-One throwaway PostgreSQL with a small catalogue; three processes side by side,
-each building the shop's WSGI application and serving REQUESTS requests of
-``GET /api/products/`` (one page: a count, the products, their SKUs) straight
-through it, no network: tracing off (OTEL_SDK_DISABLED), spans kept by an
-in-memory exporter, and spans printed by the console exporter (to /dev/null).
+``nox -s bench -- telemetry`` (or ``python -m bench.telemetry``); what it showed and why:
+patterns/05_opentelemetry/README.md#measured.
 """
 
 import json
@@ -26,6 +21,12 @@ MODES = ["off", "in-memory exporter", "console exporter"]
 
 
 def main() -> int:
+    """A small catalogue; then one process per mode, each serving REQUESTS requests.
+
+    ``GET /api/products/`` (a count, the products, their SKUs) straight through the WSGI
+    application: tracing off, spans kept by an in-memory exporter, spans printed by the
+    console exporter (to /dev/null).
+    """
     with shop_database(
         DJANGO_ALLOWED_HOSTS="localhost",  # the requests' Host
         THROTTLE_RATE_ANON="100000000/min",
