@@ -78,9 +78,10 @@ INSTALLED_APPS = [
     "axes",  # the admin login's failure limit
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from /static/ (no CDN)
-    # The six domain apps (pattern 01). Dependencies point one way; see pyproject's
-    # import-linter contracts.
+    # The shop: its shared foundations (core), the outbox, one app per domain.
+    # Dependencies point one way; see pyproject's import-linter contracts.
     "shop.core",
+    "shop.outbox",
     "shop.users",
     "shop.products",
     "shop.carts",
@@ -343,8 +344,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Redis redelivers a task nobody acknowledged within this many seconds: a dead
-    # worker's. Longer than any task runs, or waits for a retry (the shop's wait at most
-    # 32 s), or a live worker's task is run twice. The outbox sweep recovers sooner.
+    # worker's. Longer than any task runs, or waits for a retry (the retry schedule beside
+    # MAX_RETRY_DELAY in shop/outbox/delivery.py), or a live worker's task is run twice.
+    # The outbox sweep recovers sooner.
     "visibility_timeout": 600,
     # A web process waiting on a broker that is gone: a few seconds, then the checkout
     # answers anyway (the sweep delivers its messages later).
@@ -359,7 +361,7 @@ CELERY_BEAT_SCHEDULE = {
     # task out of retries). Safe with many workers: each skips rows another holds. A
     # sweep not started within its interval is dropped, so a backlog never piles up.
     "deliver-outbox": {
-        "task": "shop.core.tasks.deliver_outbox",
+        "task": "shop.outbox.tasks.deliver_outbox",
         "schedule": 10.0,
         "options": {"expires": 10.0},
     },

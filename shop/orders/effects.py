@@ -7,10 +7,10 @@ After the COMMIT, each is handed to a task (a Celery worker, or this process
 without a broker); the outbox sweep delivers whatever a task did not.
 """
 
-from shop.core.outbox import outbox_put_many
 from shop.orders.emails import ORDER_CONFIRMATION_EMAIL
 from shop.orders.models import Order
 from shop.orders.notifications import ORDER_PLACED
+from shop.outbox.services import outbox_put_many
 
 
 def order_announce(*, order: Order) -> None:
