@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from kata.variants import Fails, Holds, Kata, load_variant, said
 from shop.checkouts import services as checkout
 from shop.core.side_effects import after_commit
-from shop.orders.effects import order_announce
+from shop.orders.announcements import order_announce
 from shop.orders.models import Order
 from shop.outbox.delivery import DeliveryRun, deliver_pending
 from shop.outbox.models import OutboxMessage
