@@ -1,4 +1,4 @@
-"""Checkout: turning a cart into an order, once (pattern 08)."""
+"""Checkout: turning a cart into an order, once."""
 
 import hashlib
 from dataclasses import dataclass

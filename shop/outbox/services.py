@@ -27,7 +27,7 @@ def outbox_put(*, topic: str, payload: dict[str, Any]) -> OutboxMessage:
 
 
 def outbox_put_many(*, messages: Sequence[tuple[str, dict[str, Any]]]) -> list[OutboxMessage]:
-    """Queue several ``(topic, payload)`` messages in one INSERT, atomically with the caller's writes.
+    """Queue several ``(topic, payload)`` messages in one INSERT, atomically with the caller's.
 
     The message exists if and only if the caller's change does. Once the transaction
     commits, each is handed to its own delivery task.
