@@ -317,7 +317,7 @@ EMAIL_TIMEOUT = 30
 # --- Notifications to other systems ------------------------------------------------------
 
 # Who hears about placed orders: a dotted path to notify(*, message_id, topic, payload),
-# called by `manage.py deliver_outbox` at least once per order (dedupe by message_id).
+# called by the outbox's delivery at least once per order (dedupe by message_id).
 ORDER_NOTIFIER = os.environ.get("ORDER_NOTIFIER", "shop.orders.notifications.log_notification")
 
 # --- Background tasks: Celery -----------------------------------------------------------
