@@ -155,11 +155,12 @@ class Slot:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
 
-    def pytest(self, args: list[str]) -> subprocess.CompletedProcess:
+    def pytest(self, args: list[str], mutant: Mutant | None = None) -> subprocess.CompletedProcess:
+        applied = {manifest.APPLIED: mutant.id} if mutant else {}
         return subprocess.run(
             [sys.executable, "-m", "pytest", *args],
             cwd=self.root,
-            env=self.env,
+            env={**self.env, **applied},
             capture_output=True,
             text=True,
         )
@@ -170,11 +171,11 @@ class Slot:
         start = time.monotonic()
         path.write_text(original.replace(mutant.find, mutant.replace, 1))
         try:
-            named = self.pytest([*PYTEST, "-m", f"not ({LESSONS})", *mutant.killed_by])
+            named = self.pytest([*PYTEST, "-m", f"not ({LESSONS})", *mutant.killed_by], mutant)
             if caught(named):
                 verdict, by, output = "killed", failed_test(named), named
             else:
-                whole = self.pytest([*PYTEST, "-n", "2", "--dist", "loadfile"])
+                whole = self.pytest([*PYTEST, "-n", "2", "--dist", "loadfile"], mutant)
                 if caught(whole):
                     verdict, by, output = "elsewhere", failed_test(whole), whole
                 elif mutant.equivalent:

@@ -10,8 +10,9 @@ them waiting and lets it go at once. No sleeps, no luck.
     rendezvous = Rendezvous(10).at_signal(pre_save, sender=Order)
     results = run_concurrently(calls, rendezvous)
 
-``run_meanwhile`` runs a second call in a gap of a first; ``run_queued`` lines calls
-up, in a given order, behind rows another transaction holds, then lets them go.
+``run_meanwhile`` runs a second call in a gap of a first; ``holding`` keeps rows
+locked by another transaction for the length of a block; ``run_queued`` lines calls
+up, in a given order, behind such rows, then lets them go.
 
 Only the run's own connections count as lock waiters (their backend pids are
 enlisted when the threads start), so another test's or another tool's session
@@ -26,8 +27,8 @@ recorder running those calls do nothing.
 
 import threading
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 
 import psycopg
 from django.db import connection, connections, transaction
@@ -288,24 +289,15 @@ def wait_until_done_or_blocked(done: threading.Event, backend_pid: list[int]) ->
     return False
 
 
-def run_queued(
-    calls: list[Callable[[], object]],
-    *,
-    behind: Callable[[], object],
-    lanes: str = "thread",
-) -> list:
-    """Queue ``calls``, in the order given, behind the row locks ``behind`` takes; then let go.
+@contextmanager
+def holding(behind: Callable[[], object]) -> Iterator[None]:
+    """Inside the block, another transaction holds the row locks ``behind`` took.
 
-    ``behind`` runs first in a transaction of its own thread, and keeps its locks.
-    Each call then starts in its own thread once the one before it waits on a lock
-    (or is done): so each takes whatever locks it takes before it reaches the held
-    rows, and they queue for those in this order. Then the holder commits and the
-    queue runs. This is how a test decides the order in which concurrent statements
-    lock rows, even within one statement. Returns the calls' results (an exception
-    in place of a result); each call must have waited on a lock, or the queue was
-    never formed and the verdict would mean nothing.
+    ``behind`` runs in a transaction of its own thread, which commits when the block
+    ends (and rolls back if ``behind`` raised; the block then raises it too). A call
+    inside the block that needs those rows waits for them, until the block ends or
+    its own ``lock_timeout`` does: the wait itself is what such a test observes.
     """
-    results: list = [None] * len(calls)
     held, let_go = threading.Event(), threading.Event()
     trouble: list[BaseException] = []
 
@@ -321,6 +313,38 @@ def run_queued(
             held.set()
             connection.close()
 
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        held.wait(GIVE_UP_AFTER)
+        if trouble:
+            raise trouble[0]
+        yield
+    finally:
+        let_go.set()
+        thread.join(GIVE_UP_AFTER)
+    if trouble:
+        raise trouble[0]
+
+
+def run_queued(
+    calls: list[Callable[[], object]],
+    *,
+    behind: Callable[[], object],
+    lanes: str = "thread",
+) -> list:
+    """Queue ``calls``, in the order given, behind the row locks ``behind`` takes; then let go.
+
+    Each call starts in its own thread once the one before it waits on a lock (or is
+    done), while ``holding(behind)``: so each takes whatever locks it takes before it
+    reaches the held rows, and they queue for those in this order. Then the holder
+    commits and the queue runs. This is how a test decides the order in which
+    concurrent statements lock rows, even rows one statement locks. Returns the calls'
+    results (an exception in place of a result); each call must have waited on a
+    lock, or the queue was never formed and the verdict would mean nothing.
+    """
+    results: list = [None] * len(calls)
+
     def run(index: int, call: Callable[[], object], pid: list[int], done: threading.Event):
         try:
             with timelines.lane(f"{lanes} {index + 1}"):
@@ -333,25 +357,18 @@ def run_queued(
             connection.close()
             done.set()
 
-    threads = [threading.Thread(target=holder)]
-    queued = 0
+    threads, queued = [], 0
     with timelines.scene(f"{len(calls)} {lanes}s queued behind a held lock"):
-        threads[0].start()
         try:
-            held.wait(GIVE_UP_AFTER)
-            for index, call in enumerate(calls):
-                if trouble:
-                    break
-                pid, done = [], threading.Event()
-                threads.append(threading.Thread(target=run, args=(index, call, pid, done)))
-                threads[-1].start()
-                queued += wait_until_done_or_blocked(done, pid)
-            timelines.sync(f"the holder lets go: {queued} {lanes}s wait in line")
+            with holding(behind):
+                for index, call in enumerate(calls):
+                    pid, done = [], threading.Event()
+                    threads.append(threading.Thread(target=run, args=(index, call, pid, done)))
+                    threads[-1].start()
+                    queued += wait_until_done_or_blocked(done, pid)
+                timelines.sync(f"the holder lets go: {queued} {lanes}s wait in line")
         finally:
-            let_go.set()
             for thread in threads:
                 thread.join(GIVE_UP_AFTER)
-    if trouble:
-        raise trouble[0]
     require(queued == len(calls), f"only {queued} of {len(calls)} {lanes}s queued on a lock")
     return results

@@ -9,6 +9,14 @@ class EmptyCart(DomainError):
     default_detail = "The cart is empty."
 
 
+class IdempotencyKeyInUse(DomainError):
+    status_code = 409
+    code = "idempotency_key_in_use"
+    default_detail = (
+        "A request with this Idempotency-Key is still being processed. Retry in a moment."
+    )
+
+
 class IdempotencyKeyReused(DomainError):
     status_code = 422
     code = "idempotency_key_reused"

@@ -4,12 +4,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from opentelemetry import trace
 
 from shop.carts.selectors import cart_locked, cart_quantities
 from shop.carts.services import cart_empty
-from shop.checkouts.errors import EmptyCart, IdempotencyKeyReused
+from shop.checkouts.errors import EmptyCart, IdempotencyKeyInUse, IdempotencyKeyReused
 from shop.core.telemetry import tracer
 from shop.orders.announcements import order_announce
 from shop.orders.selectors import order_for_key
@@ -19,6 +19,13 @@ from shop.products.services import skus_take_stock
 
 if TYPE_CHECKING:  # a type, not a dependency: import-linter ignores these imports
     from shop.orders.models import Order
+
+# How long a checkout waits for another request with its Idempotency-Key that is still
+# running (its order INSERT queues behind the other's uncommitted one): then 409
+# idempotency_key_in_use, and the client retries. A request stuck that long is no reason
+# to hold this one, its worker and its row locks with it.
+KEY_WAIT_MS = 5000
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,10 @@ def _place_in_transaction(
         )
         for sku in skus
     ]
+    if idempotency_key:
+        # Every row this transaction needs is locked by now but one: the key's, when
+        # another request with it is still running. Wait for that one a while, not forever.
+        lock_waits_at_most(KEY_WAIT_MS)
     try:
         order = order_create(
             user=user, lines=lines, idempotency_key=idempotency_key, request_fingerprint=fingerprint
@@ -100,11 +111,25 @@ def _place_in_transaction(
         if not idempotency_key:
             raise
         raise KeyTakenMeanwhile() from exc
+    except OperationalError as exc:
+        # The other transaction with this key is still running after KEY_WAIT_MS.
+        if idempotency_key and getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise IdempotencyKeyInUse() from exc
+        raise
     # Safe before the last writes: its email and notification wait for the commit.
     order_announce(order=order)
     skus_take_stock(quantities=quantities)
     cart_empty(cart=locked_cart)
     return Checkout(order=order, replayed=False)
+
+
+def lock_waits_at_most(milliseconds: int) -> None:
+    """Bound every lock wait left in this transaction (PostgreSQL's ``lock_timeout``, local
+    to the transaction). SQLite has no such setting: there writers queue for the database."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
 
 
 def replay(earlier: "Order", fingerprint: str) -> Checkout:

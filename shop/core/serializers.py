@@ -33,7 +33,7 @@ ERROR_DESCRIPTIONS = {
     403: "Authenticated, but not allowed: staff only.",
     404: "Does not exist, or is not yours.",
     409: "Conflicts with data already there.",
-    422: "Idempotency-Key reused with a different request.",
+    422: "Idempotency-Key reused with a different request (`code: idempotency_key_reused`).",
     429: "Too many requests: retry after the seconds in the Retry-After header.",
 }
 

@@ -2,7 +2,8 @@
 
 Real threads against PostgreSQL (``testing/concurrency.py`` forces the interleaving):
 a double click on one cart is settled by the cart's row lock, one Idempotency-Key on
-two carts by the unique (user, key) constraint. Pattern 08 proves the races between
+two carts by the unique (user, key) constraint, and a key whose first request runs too
+long by a bounded wait. Pattern 08 proves the races between
 buyers (the last unit, the lock order, one key sent twice).
 """
 
@@ -10,8 +11,9 @@ import pytest
 from django.db.models.signals import pre_save
 from rest_framework.test import APIClient
 
+from shop.checkouts import services
 from shop.orders.models import Order
-from testing.concurrency import Rendezvous, run_concurrently
+from testing.concurrency import Rendezvous, holding, run_concurrently
 from testing.crashes import answer
 from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
@@ -73,3 +75,28 @@ def test_one_key_on_two_carts_at_once_makes_one_order_and_one_422():
         f"sent one Idempotency-Key with two carts at once, got {answers} and {orders} "
         "order(s), expected 201, 422 idempotency_key_reused and one order"
     )
+
+
+def test_a_key_whose_first_request_is_still_running_is_a_409_in_use_and_writes_nothing(
+    monkeypatch,
+):
+    """The first request with the key has written its order and not committed yet (it
+    is held open here); the second, for another cart, queues behind it at its INSERT.
+    It waits KEY_WAIT_MS, not for ever: 409 idempotency_key_in_use, and the client
+    retries. Then the first commits: one order."""
+    monkeypatch.setattr(services, "KEY_WAIT_MS", 50)
+    user = UserFactory()
+    first, second = [CartFactory(user=user) for _ in range(2)]
+    for cart in (first, second):
+        CartItemFactory(cart=cart, sku=SKUFactory(stock=10), quantity=1)
+
+    with holding(lambda: services.order_place(user=user, cart_id=first.pk, idempotency_key="k")):
+        response = checkout(user, second, key="k")()
+
+    assert answer(response) == "409 idempotency_key_in_use", (
+        f"sent a key whose first request was still running, got {answer(response)}, "
+        "expected 409 idempotency_key_in_use"
+    )
+    assert list(Order.objects.values_list("request_fingerprint", flat=True)) == [
+        services.request_fingerprint(cart_id=first.pk)
+    ]

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from celery.exceptions import Retry
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from rest_framework.test import APIClient
@@ -124,6 +125,35 @@ def test_without_a_broker_a_failing_email_is_tried_once_after_commit_then_left_t
     email.retry_at = None  # its delay has passed
     email.save()
     assert deliver_pending().delivered == 1, "the relay (cron or beat) delivers it later"
+
+
+def test_on_a_worker_a_failed_delivery_is_retried_after_the_outboxs_delay(monkeypatch):
+    """Run as a worker runs it (not eagerly, which never retries), a failed delivery asks
+    Celery to retry after the delay the outbox set: 2 s after the first failure, then 4,
+    8, ... (``delivery.retry_delay``), not at once. Nothing in the schedule is patched:
+    the countdown handed to Celery is what the test reads."""
+
+    def refuse(message_id, payload):
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setitem(delivery.handlers, TOPIC, refuse)
+    message = unqueued_message()
+    task = deliver_outbox_message
+    args = [str(message.pk)]
+    task.push_request(
+        id="1", args=args, kwargs={}, retries=0, is_eager=False, called_directly=False
+    )
+    try:
+        with pytest.raises(Retry) as retry:
+            task.run(*args)
+    finally:
+        task.pop_request()
+
+    first_delay = delivery.retry_delay(1).total_seconds()
+    assert retry.value.when == pytest.approx(first_delay, abs=0.5), (
+        f"a first failed delivery on a worker, got a retry in {retry.value.when} s, "
+        f"expected {first_delay:g} s"
+    )
 
 
 # --- Queuing after the COMMIT: a broker that is down ----------------------------------------
