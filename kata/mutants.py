@@ -147,6 +147,7 @@ class Slot:
 
     def __init__(self, root: Path, database_url: str) -> None:
         self.root = root
+        self.schema_changed = True  # no test database of this slot's is known to be right
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("KATA_")},
             "DATABASE_URL": database_url,
@@ -170,8 +171,17 @@ class Slot:
         original = path.read_text()
         start = time.monotonic()
         path.write_text(original.replace(mutant.find, mutant.replace, 1))
+        # The test database outlives a run (--reuse-db: no migrations to wait for), unless
+        # this mutant or the one before changes what the migrations build.
+        changes_schema = "/migrations/" in mutant.file or mutant.file.endswith("models.py")
+        database = "--create-db" if changes_schema or self.schema_changed else "--reuse-db"
+        self.schema_changed = changes_schema
         try:
-            named = self.pytest([*PYTEST, "-m", f"not ({LESSONS})", *mutant.killed_by], mutant)
+            named = self.pytest(
+                [*PYTEST, database, "-m", f"not ({LESSONS})", *mutant.killed_by], mutant
+            )
+            if named.returncode not in (0, 1):  # cut short: its rows may still be there
+                self.schema_changed = True
             if caught(named):
                 verdict, by, output = "killed", failed_test(named), named
             else:
