@@ -137,9 +137,9 @@ class Recorded:
 
 
 def variant_of(item) -> str:
-    from kata.summary import role_of
+    from kata import roles
 
-    return role_of(item) or "shop"
+    return roles.variant_of(item) or roles.SHOP
 
 
 # --- The steps that matter ------------------------------------------------------------------------
