@@ -1,15 +1,5 @@
-"""What goes wrong, in a form that can be printed, checked in CI and pasted by no one.
-
-A pytest plugin for a run of one pattern's naive, article and counterexample
-variants with ``--runxfail`` (``nox -s pattern -- NN`` does that run). For each
-test it writes what each variant did: ``holds``, or ``fails`` with the
-assertion's own message and where it was raised. A variant that does something
-else than its test expects (a Holds that fails, a Fails that passes, a failure
-that is not an AssertionError) is a problem, listed apart.
-
-The text is stable from run to run: no timings, no absolute paths, no memory
-addresses, and test order fixed. ``kata/pattern.py`` puts it in each pattern's
-README between two HTML comments, and ``kata/readmes.py`` checks it there.
+"""What goes wrong: a pytest plugin that writes, per test, what each lesson variant did (holds,
+or fails with the assertion's own message and where), in the same words on every run.
 
     python -m pytest patterns/08_service_layer -m "naive or article or counterexample" \\
         --runxfail -p kata.summary          # prints the block at the end
@@ -148,6 +138,15 @@ def hypothesis_example(report: pytest.TestReport, fixtures: set[str]) -> str:
 
 
 class SummaryPlugin:
+    """For a run of one pattern's lessons with ``--runxfail`` (``kata/runs.py``); the block goes
+    in the pattern's README (``kata/pattern.py``), checked there by ``kata/readmes.py``.
+
+    Stable from run to run: no timings, no absolute paths, no memory addresses, tests in
+    the order they are written. A variant that does something else than its test expects
+    (a Holds that fails, a Fails that passes, a failure that is not an AssertionError) is
+    a problem, listed apart.
+    """
+
     def __init__(self) -> None:
         self.summary = Summary()
         self.variants: dict[str, tuple[str, str, bool]] = {}

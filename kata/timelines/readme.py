@@ -1,15 +1,10 @@
-"""Timelines in a pattern's README: where they go, drawn from a run, checked against the next.
-
-A README asks for a picture with two comments, next to the failure it explains:
+"""Timelines in a pattern's README: the pictures it asks for, drawn from a run into
+``timelines/<test>.svg`` and checked against the next run by their shape.
 
     <!-- kata:timeline test_ten_buyers_of_the_last_unit_make_exactly_one_order naive shop -->
     <!-- kata:timeline end -->
 
 (the variants to draw, in order; none named: every variant the run recorded).
-``nox -s pattern -- 08 --update-readme`` draws ``timelines/<test>.svg`` in the
-pattern's folder and puts the image between the comments; ``nox -s readmes``
-draws it again from a fresh run and fails when the file differs: the drawing
-depends on the shape alone (``shape.py``), so it differs only when the shape does.
 """
 
 import difflib
@@ -21,7 +16,8 @@ from pathlib import Path
 
 from kata.roles import reading_order
 from kata.timelines import svg
-from kata.timelines.shape import Recorded, shape_of
+from kata.timelines.shape import shape_of
+from testing.timelines.recorded import Recorded
 
 MARKER = re.compile(
     r"<!-- kata:timeline (test_\w+)((?: [\w-]+)*)(?::[^>]*)? -->\n(.*?)<!-- kata:timeline end -->",
