@@ -9,8 +9,8 @@ verdict on the article's advice, which ``nox -s readmes`` checks against a run;
 and its mutants: the shop broken one rule at a time, each with the tests that
 must catch it (``kata/mutants.py`` runs them: ``nox -s mutants``).
 
-Read by ``kata/walkthrough.py``, ``kata/practice.py``,
-``kata/practice_watch.py`` and ``kata/variants.py``; written into the
+Read by the commands (``kata/walkthrough.py``, ``kata/pattern.py``,
+``kata/readmes.py``, ``kata/practice.py``) and ``kata/variants.py``; written into the
 READMEs by ``kata/readme_blocks.py``. Adding a pattern: one folder, one
 manifest.
 """
