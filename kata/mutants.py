@@ -11,7 +11,7 @@ it, the time it took.
     python -m kata.mutants 08 02             the mutants of some patterns
     python -m kata.mutants sku-lock-plan-order   some mutants, by id
     python -m kata.mutants --ci              the fixed subset CI runs (CI_SUBSET below)
-    python -m kata.mutants --update-readme   ...and rewrite the table in README.md
+    python -m kata.mutants --update-readme   ...and rewrite their rows of README.md's table
 
 It fails (exit 1) when a mutant survives and is not marked ``equivalent`` with
 a reason; when only a test it does not name catches it (the catalogue must say
@@ -214,15 +214,15 @@ def failed_test(run: subprocess.CompletedProcess) -> str:
             return match.group(1)
     if "Timeout" in run.stdout + run.stderr:
         return "a timeout (pytest-timeout)"
-    return f"pytest exiting {run.returncode}"
+    last = (run.stderr.strip() or run.stdout.strip() or "no output").splitlines()[-1]
+    return f"pytest exiting {run.returncode}: {last[:120]}"
 
 
 # --- The table ----------------------------------------------------------------------------------------
 
 
-def table(results: list[Result], *, times: bool = True) -> str:
-    """A Markdown table, one row per mutant; ``times=False`` leaves the last column blank,
-    which is how a README's table is compared with a run."""
+def table(results: list[Result]) -> str:
+    """A Markdown table, one row per mutant (README.md's is compared without the times)."""
     rows = [
         "| # | mutant | the edit | killed by | s |",
         "| --- | --- | --- | --- | ---: |",
@@ -233,8 +233,7 @@ def table(results: list[Result], *, times: bool = True) -> str:
         by = r.killed_by if r.verdict == "equivalent" else f"`{shorten_test(r.killed_by)}`"
         if r.verdict not in ("killed", "equivalent"):
             by = f"**{r.verdict.upper()}** {by if r.killed_by else ''}".strip()
-        seconds = f"{r.seconds:.0f}" if times else ""
-        rows.append(f"| {r.pattern} | {m.what} (`{m.id}`) | {edit} | {by} | {seconds} |")
+        rows.append(f"| {r.pattern} | {m.what} (`{m.id}`) | {edit} | {by} | {r.seconds:.0f} |")
     return "\n".join(rows)
 
 
@@ -258,34 +257,47 @@ def print_table(results: list[Result]) -> None:
         print(f"{r.mutant.id:<{width}}  {r.seconds:>4.0f}s  {verdict}{r.killed_by}")
 
 
-def blank_times(text: str) -> str:
-    return re.sub(r"\| *[0-9]+ \|$", "|  |", text, flags=re.MULTILINE)
+def blank_times(row: str) -> str:
+    return re.sub(r"\| *[0-9]* \|$", "|  |", row)
 
 
-def readme_problems(results: list[Result], update: bool, whole: bool) -> list[str]:
-    """README.md's table against this run (every row of it, or the rows this run made)."""
+def readme_problems(results: list[Result], update: bool) -> list[str]:
+    """README.md's table against this run: the rows this run made, all but their times.
+
+    ``update`` rewrites those rows (all of them, the first time, from a whole run).
+    """
     text = README.read_text()
-    if update:
-        if not whole:
-            return ["--update-readme needs the whole catalogue: the table lists every mutant"]
-        README.write_text(readme_blocks.replace(text, BLOCK, table(results), note=NOTE))
-        print(f"\nRewrote the mutants' table in {README.name}.")
-        return []
     shown = readme_blocks.read(text, BLOCK)
     if shown is None:
         return [f"README.md has no {readme_blocks.begin(BLOCK)} comments"]
-    ours = set(blank_times(table(results, times=False)).splitlines())
-    rows = blank_times(shown).splitlines()
-    ids = [re.search(r"\(`([a-z0-9-]+)`\)", row) for row in rows[2:]]
-    problems = []
-    if [i.group(1) if i else "?" for i in ids] != [m.id for _, m in catalogue()]:
-        problems.append("README.md's table does not list the catalogue's mutants, in its order")
-    ran = {r.mutant.id for r in results}
-    for row, found in zip(rows[2:], ids, strict=True):
-        if found and found.group(1) in ran and row not in ours:
-            mine = next(o for o in ours if f"(`{found.group(1)}`)" in o)
-            problems.append(f"README.md's row differs from this run:\n  - {row}\n  + {mine}")
-    return problems
+    rows = shown.splitlines()
+    ids = [found.group(1) if (found := ROW_ID.search(row)) else "?" for row in rows[2:]]
+    ours = {
+        r.mutant.id: row for r, row in zip(results, table(results).splitlines()[2:], strict=True)
+    }
+    if ids != [m.id for _, m in catalogue()]:
+        if update and len(results) == len(catalogue()):
+            README.write_text(readme_blocks.replace(text, BLOCK, table(results), note=NOTE))
+            print("\nWrote the mutants' table into README.md.")
+            return []
+        return [
+            "README.md's table does not list the catalogue's mutants, in its order "
+            "(`nox -s mutants -- --update-readme`, whole, writes it)"
+        ]
+    stale = [
+        (row, ours[i])
+        for row, i in zip(rows[2:], ids, strict=True)
+        if i in ours and blank_times(row) != blank_times(ours[i])
+    ]
+    if update:
+        new = rows[:2] + [ours.get(i, row) for row, i in zip(rows[2:], ids, strict=True)]
+        README.write_text(readme_blocks.replace(text, BLOCK, "\n".join(new), note=NOTE))
+        print(f"\nRewrote {len(ours)} row(s) of the mutants' table in README.md.")
+        return []
+    return [f"README.md's row differs from this run:\n  - {old}\n  + {new}" for old, new in stale]
+
+
+ROW_ID = re.compile(r"\(`([a-z0-9-]+)`\)")
 
 
 # --- The run ------------------------------------------------------------------------------------------
@@ -358,8 +370,7 @@ def main(argv: list[str]) -> int:
     results, problems = run(chosen, max(1, args.jobs))
     if results:
         print_table(results)
-        whole = len(results) == len(catalogue())
-        problems += readme_problems(results, args.update_readme, whole)
+        problems += readme_problems(results, args.update_readme)
     killed = sum(r.verdict == "killed" for r in results)
     equivalent = sum(r.verdict == "equivalent" for r in results)
     print(
