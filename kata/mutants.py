@@ -229,12 +229,22 @@ def table(results: list[Result]) -> str:
     ]
     for r in results:
         m = r.mutant
-        edit = f"`{m.file}`: {code(m.find)} → {code(m.replace)}"
+        edit = f"`{m.file}`: {edit_cells(m.find, m.replace)}"
         by = r.killed_by if r.verdict == "equivalent" else f"`{shorten_test(r.killed_by)}`"
         if r.verdict not in ("killed", "equivalent"):
             by = f"**{r.verdict.upper()}** {by if r.killed_by else ''}".strip()
         rows.append(f"| {r.pattern} | {m.what} (`{m.id}`) | {edit} | {by} | {r.seconds:.0f} |")
     return "\n".join(rows)
+
+
+def edit_cells(find: str, replace: str, limit: int = 60) -> str:
+    """``find`` → ``replace`` for a table cell, each from a little before where they differ."""
+    old, new = " ".join(find.split()), " ".join(replace.split())
+    pairs = enumerate(zip(old, new, strict=False))
+    start = next((i for i, (a, b) in pairs if a != b), min(len(old), len(new)))
+    start = old.rfind(" ", 0, max(0, start - 12)) + 1 if max(len(old), len(new)) > limit else 0
+    cut = "…" if start else ""
+    return f"{code(cut + old[start:], limit)} → {code(cut + new[start:], limit)}"
 
 
 def code(text: str, limit: int = 60) -> str:
