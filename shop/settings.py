@@ -8,6 +8,8 @@ message naming the variable.
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 from shop.environment import env, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # answers a locked-out admin login with 429
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy below
+    "shop.core.middleware.NoStoreMiddleware",  # tokens and customers' data are never cached
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -96,6 +100,25 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Sessions are the admin's only (the API uses tokens): a staff login lasts a working day,
+# not Django's two weeks.
+SESSION_COOKIE_AGE = 8 * 3600
+# The pages a browser renders, the admin and Swagger UI, load only the shop's own files
+# (django-csp): an injected script or a stylesheet from elsewhere is refused. Swagger UI's
+# page script is a file of its own (SpectacularSwaggerSplitView, shop/urls.py); its
+# styles are partly inline, as React sets them, hence 'unsafe-inline' for styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # How many proxies in front of us append to X-Forwarded-For (DRF's throttles and the
 # admin's login limit read it). 0 ignores the header: DRF's own default (None) trusts
 # it whole, so a client rotating it escapes limits. The proxies counted here
