@@ -8,6 +8,7 @@ message naming the variable.
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from shop.environment import env, secret_key
@@ -300,6 +301,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.outbox.tasks.deliver_outbox",
         "schedule": 10.0,
         "options": {"expires": 10.0},
+    },
+    # Daily maintenance, at quiet hours (UTC), each also a manage.py command for cron: the
+    # revocation records of expired refresh tokens, accounts never verified, carts left
+    # empty. A run missed (beat down at the time) waits for the next day: none is urgent.
+    "flush-expired-tokens": {
+        "task": "shop.users.tasks.flush_expired_tokens",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "purge-unverified": {
+        "task": "shop.users.tasks.purge_unverified",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "remove-empty-carts": {
+        "task": "shop.carts.tasks.remove_empty_carts",
+        "schedule": crontab(hour=3, minute=20),
     },
 }
 
