@@ -147,6 +147,14 @@ def lint(session: nox.Session) -> None:
     session.run("python", "manage.py", "collectstatic", "--noinput", "--verbosity", "0", env=env)
     session.run("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
     session.run("python", "manage.py", "makemigrations", "--check", "--dry-run", env=env)
+    # The contract a clone has: docs/openapi.yaml must be what the code makes now.
+    fresh = Path(session.create_tmp()) / "openapi.yaml"
+    session.run("python", "manage.py", "spectacular", "--file", str(fresh), env=env)
+    if fresh.read_text() != (ROOT / "docs" / "openapi.yaml").read_text():
+        session.error(
+            "docs/openapi.yaml differs from the schema the code makes: "
+            "python manage.py spectacular --file docs/openapi.yaml"
+        )
 
 
 @nox.session
