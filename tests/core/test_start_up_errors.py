@@ -59,7 +59,6 @@ def test_manage_py_names_the_variable(settings, cause):
 @pytest.mark.parametrize(("settings", "cause"), CASES)
 def test_gunicorn_names_the_variable_and_stops(settings, cause):
     """A worker that cannot load the app stops gunicorn ("Worker failed to boot")."""
-    pytest.importorskip("gunicorn", reason="gunicorn is in the serving extra")
     command = [sys.executable, "-m", "gunicorn", "shop.wsgi:application", "--workers", "1"]
     command += ["--bind", f"127.0.0.1:{free_port()}"]
 
