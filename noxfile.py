@@ -8,7 +8,7 @@
     nox -s practice -- 08     fix pattern 08's naive code yourself (--from article: its advice;
                               --watch: the tests rerun each time you save)
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
-    nox -s lint               ruff, import contracts, Django checks, missing migrations
+    nox -s lint               ruff, import contracts, deploy checks, missing migrations, the schema
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
     nox -s bench -- search    a benchmark that prints a table (bench/)
     nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
@@ -125,7 +125,7 @@ def practice(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Style, the import contracts of pattern 01, Django's checks, missing migrations."""
+    """Style, the import contracts, the deploy checks, missing migrations, docs/openapi.yaml."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")

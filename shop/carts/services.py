@@ -39,9 +39,10 @@ def cart_create(*, user) -> Cart:
 def cart_remove_empty(*, idle_for: timedelta = EMPTY_CART_LIFETIME) -> int:
     """Delete the carts left empty for ``idle_for``; how many (daily, on the beat or cron).
 
-    Empty: no line. For ``idle_for``: created before then, and no order of its owner
-    since, since a checkout, the usual way a cart empties, leaves an order and no mark
-    on the cart. A line removed by hand is not seen: such a cart may go sooner, empty.
+    A cart keeps no time of its last change, so "left empty for ``idle_for``" is read
+    as: no line now, created before the cutoff, and no order of its owner since it (a
+    checkout empties its cart and leaves an order). A cart emptied line by line is not
+    seen as recent: it may go sooner, with nothing in it.
     """
     cutoff = timezone.now() - idle_for
     carts = Cart.objects.filter(created_at__lt=cutoff, items__isnull=True).exclude(
