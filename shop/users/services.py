@@ -91,3 +91,9 @@ def user_authenticate(*, email: str, password: str) -> User:
         # A deactivated account learns nothing more than a wrong password would.
         raise EmailNotVerified() if user.email_verified_at is None else InvalidCredentials()
     return user
+
+
+def user_purge_unverified() -> int:
+    """Delete the accounts never verified within their link's lifetime; how many (daily)."""
+    _, deleted = User.objects.unverified_expired().delete()
+    return deleted.get(User._meta.label, 0)
