@@ -427,3 +427,64 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING"},  # admin lockouts
     },
 }
+
+# --- Accounts: reset, sessions, lockout, mail abuse (issue 20) ----------------------------
+# One block for now: it extends and overrides the sections above, and moves into them
+# when settings are read through the environment library (issue 21).
+
+
+def env_duration(name: str, default: str) -> timedelta:
+    """A duration from the environment: whole seconds, or a number with s, m, h or d (``30d``)."""
+    value = os.environ.get(name, "").strip().lower() or default
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    number, unit = (value[:-1], value[-1]) if value[-1:] in units else (value, "s")
+    try:
+        return timedelta(seconds=int(number) * units[unit])
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole seconds or a number with s, m, h or d (30d), got {value!r}."
+        ) from None
+
+
+PASSWORD_RESET_URL = os.environ.get(
+    "PASSWORD_RESET_URL", "http://localhost:8000/reset-password/?uid={uid}&token={token}"
+)
+# Seconds a reset link works (Django's own setting, read by its token generator's check).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))
+PASSWORD_RESET_RESEND_INTERVAL = 5 * 60  # seconds between two reset emails to one address
+
+# A login's refresh token rotates on every refresh, each time for REFRESH_TOKEN_LIFETIME;
+# without an end of its own a stolen one would live for ever. Every token of a login
+# ends this long after the login, however often it rotated (RFC 9700, 4.14.2).
+REFRESH_TOKEN_SESSION_LIFETIME = env_duration("REFRESH_TOKEN_SESSION_LIFETIME", "30d")
+
+# Access tokens are checked against their login too: one reused refresh token ends them all.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "shop.users.authentication.LoginJWTAuthentication"
+]
+# Registrations, resends and reset requests each send an email: a budget of their own
+# per client address, so nobody fills a stranger's mailbox from one machine.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["register"] = os.environ.get(
+    "THROTTLE_RATE_REGISTER", "20/hour"
+)
+
+# The API's login goes through authenticate() too, so django-axes counts its failures
+# with the admin's. The middle backend answers only the API's login (it alone passes
+# caller_checks_is_active): the password first, then the caller tells an unverified
+# owner to verify. Everyone else gets Django's ModelBackend, which refuses the inactive.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "shop.users.backends.PasswordFirstBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failures lock the address (as before) and, from any addresses, the account: its
+# address as the shop stores it, so "ANN@Example.com" counts against "ann@example.com".
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_USERNAME_CALLABLE = "shop.users.lockout.login_address"
+# The 429 says when the lock ends (Retry-After), in the {"detail", "code"} of every error.
+AXES_LOCKOUT_CALLABLE = "shop.users.lockout.lockout_response"
+# Guesses during the lock are not counted, so its end stays where the 429 said it was.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success must not wipe the failures: axes deletes every attempt of the address too, so
+# logging in to one's own account between guesses would reset a victim's count.
+AXES_RESET_ON_SUCCESS = False

@@ -37,6 +37,7 @@ def settings_from_env() -> dict:
         THROTTLE_RATE_ANON="7/min",
         THROTTLE_RATE_USER="70/hour",
         THROTTLE_RATE_LOGIN="5/day",
+        THROTTLE_RATE_REGISTER="3/hour",
         NUM_PROXIES="2",
         DATABASE_URL="sqlite:///x.db",
         CACHE_URL="redis://localhost:6379/0",
@@ -47,7 +48,8 @@ def settings_from_env() -> dict:
 
 def test_defaults_are_the_ones_api_md_lists():
     names = (
-        "THROTTLE_RATE_ANON THROTTLE_RATE_USER THROTTLE_RATE_LOGIN NUM_PROXIES DATABASE_URL "
+        "THROTTLE_RATE_ANON THROTTLE_RATE_USER THROTTLE_RATE_LOGIN THROTTLE_RATE_REGISTER "
+        "NUM_PROXIES DATABASE_URL "
         "CACHE_URL DATABASE_CONN_MAX_AGE DATABASE_CONN_HEALTH_CHECKS DATABASE_POOL"
     )
     unset = dict.fromkeys(names.split())
@@ -62,6 +64,7 @@ def test_defaults_are_the_ones_api_md_lists():
         "anon": "100/min",
         "user": "1000/min",
         "login": "1000/day",
+        "register": "20/hour",
     }
     assert defaults["DATABASE"]["NAME"] == str(ROOT / "db.sqlite3")
     assert (defaults["DATABASE"]["CONN_MAX_AGE"], defaults["DATABASE"]["CONN_HEALTH_CHECKS"]) == (
@@ -88,6 +91,7 @@ def test_throttle_rates_are_read_from_the_environment(settings_from_env):
         "anon": "7/min",
         "user": "70/hour",
         "login": "5/day",
+        "register": "3/hour",
     }
 
 
