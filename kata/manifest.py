@@ -7,8 +7,8 @@ load and practice copies); where the shop does it (what ``practice --watch``
 names once every test passes); the shop's own tests that pin it; and the
 verdict on the article's advice, which ``nox -s readmes`` checks against a run.
 
-Read by ``kata/walkthrough.py``, ``kata/practice.py``,
-``kata/practice_watch.py`` and ``kata/variants.py``; written into the
+Read by the commands (``kata/walkthrough.py``, ``kata/pattern.py``,
+``kata/readmes.py``, ``kata/practice.py``) and ``kata/variants.py``; written into the
 READMEs by ``kata/readme_blocks.py``. Adding a pattern: one folder, one
 manifest.
 """
