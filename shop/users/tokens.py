@@ -1,9 +1,11 @@
 """The identity's tokens: one-shot email links, and the JWTs of a login."""
 
 import json
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -30,6 +32,11 @@ class AccountLinkTokenGenerator(PasswordResetTokenGenerator):
 
     key_salt: str
     timeout_setting: str
+
+    def _now(self) -> datetime:
+        # Django's generator reads the system's local time; the shop's clock is
+        # Django's timezone.now(), as naive UTC (the generator counts naive seconds).
+        return timezone.now().replace(tzinfo=None)
 
     def _make_hash_value(self, user, timestamp: int) -> str:
         # A JSON list keeps the fields apart: run together, user 1 with "2v@x.io" and

@@ -202,3 +202,17 @@ def test_a_misspelt_yes_or_no_fails_start_up_naming_the_variable():
 
     assert result.returncode != 0, "a misspelt DJANGO_DEBUG was read as a yes or a no"
     assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_a_login_lasts_30_days_unless_the_environment_says_otherwise():
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    assert timedelta(days=30) == settings.REFRESH_TOKEN_SESSION_LIFETIME
+    result = run_python(
+        "from django.conf import settings; print(settings.REFRESH_TOKEN_SESSION_LIFETIME)",
+        DJANGO_DEBUG="true",
+        REFRESH_TOKEN_SESSION_LIFETIME="12h",
+    )
+    assert result.stdout.strip() == "12:00:00", result.stderr

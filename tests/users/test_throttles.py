@@ -167,7 +167,9 @@ def test_registrations_resends_and_reset_requests_share_one_budget_per_client(
     throttle_rates(register="3/hour")
     body = {"email": "victim@example.com"}
     answers = [
-        api_client.post("/api/auth/register/", {**body, "password": "a sturdy pass 42"}).status_code,
+        api_client.post(
+            "/api/auth/register/", {**body, "password": "a sturdy pass 42"}
+        ).status_code,
         api_client.post("/api/auth/resend-verification/", body).status_code,
         api_client.post("/api/auth/password-reset/", body).status_code,
     ]
