@@ -180,20 +180,32 @@ CACHES = {"default": env.cache("CACHE_URL", "")}
 
 AUTH_USER_MODEL = "users.User"
 
-# authenticate() is what the admin's login calls (the API's login checks passwords in
-# shop.users.services): axes counts its failures first, then Django checks the password.
+# The admin's login and the API's both go through authenticate(), so django-axes counts
+# their failures together. The middle backend answers only the API's login (it alone
+# passes caller_checks_is_active): the password first, then the caller tells an
+# unverified owner to verify. Everyone else gets Django's ModelBackend, which refuses
+# the inactive.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "shop.users.backends.PasswordFirstBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# The admin login answered unlimited password guesses while the API's was throttled:
-# 5 failures from one address lock it out for 15 minutes (429), the address read as
-# the throttles read it, so X-Forwarded-For counts only behind NUM_PROXIES proxies.
+# 5 failures lock out for 15 minutes (429) the address, read as the throttles read it
+# (X-Forwarded-For counts only behind NUM_PROXIES proxies), and, from any addresses,
+# the account: its address as the shop stores it, so "ANN@Example.com" counts against
+# "ann@example.com".
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_CLIENT_IP_CALLABLE = "shop.users.throttles.client_address"
-AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "shop.users.lockout.login_address"
+# The 429 says when the lock ends (Retry-After), in the {"detail", "code"} of every error.
+AXES_LOCKOUT_CALLABLE = "shop.users.lockout.lockout_response"
+# Guesses during the lock are not counted, so its end stays where the 429 said it was.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success must not wipe the failures: axes deletes every attempt of the address too, so
+# logging in to one's own account between guesses would reset a victim's count.
+AXES_RESET_ON_SUCCESS = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,6 +222,16 @@ PASSWORD_RESET_URL = env.str(
 )
 EMAIL_VERIFICATION_TIMEOUT = 3 * 24 * 3600  # seconds a verification link stays valid
 EMAIL_VERIFICATION_RESEND_INTERVAL = 5 * 60  # seconds between two emails to one address
+# Seconds a reset link works (Django's own setting, read by its token generator's check).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", 3600)
+PASSWORD_RESET_RESEND_INTERVAL = 5 * 60  # seconds between two reset emails to one address
+
+# A login's refresh token rotates on every refresh, each time for REFRESH_TOKEN_LIFETIME;
+# without an end of its own a stolen one would live for ever. Every token of a login
+# ends this long after the login, however often it rotated (RFC 9700, 4.14.2).
+REFRESH_TOKEN_SESSION_LIFETIME = env.timedelta(
+    "REFRESH_TOKEN_SESSION_LIFETIME", timedelta(days=30)
+)  # 30d, 12h, or whole seconds
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
@@ -322,9 +344,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- REST framework --------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-    ],
+    # Access tokens are checked against their login too: one reused refresh token ends them all.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["shop.users.authentication.LoginJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["shop.core.parsers.NestingSafeJSONParser"],
@@ -342,6 +363,9 @@ REST_FRAMEWORK = {
         "anon": env.rate("THROTTLE_RATE_ANON", "100/min"),
         "user": env.rate("THROTTLE_RATE_USER", "1000/min"),
         "login": env.rate("THROTTLE_RATE_LOGIN", "1000/day"),
+        # Registrations, resends and reset requests each send an email: a budget of their
+        # own per client address, so nobody fills a stranger's mailbox from one machine.
+        "register": env.rate("THROTTLE_RATE_REGISTER", "20/hour"),
     },
     "NUM_PROXIES": NUM_PROXIES,  # see above
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -42,6 +42,7 @@ def settings_from_env() -> dict:
         THROTTLE_RATE_ANON="7/min",
         THROTTLE_RATE_USER="70/hour",
         THROTTLE_RATE_LOGIN="5/day",
+        THROTTLE_RATE_REGISTER="3/hour",
         NUM_PROXIES="2",
         DATABASE_URL="sqlite:///x.db",
         DATABASE_CONN_MAX_AGE="none",
@@ -61,7 +62,8 @@ def settings_from_env() -> dict:
 
 def test_defaults_are_the_ones_api_md_lists():
     names = (
-        "THROTTLE_RATE_ANON THROTTLE_RATE_USER THROTTLE_RATE_LOGIN NUM_PROXIES DATABASE_URL "
+        "THROTTLE_RATE_ANON THROTTLE_RATE_USER THROTTLE_RATE_LOGIN THROTTLE_RATE_REGISTER "
+        "NUM_PROXIES DATABASE_URL "
         "CACHE_URL DATABASE_CONN_MAX_AGE DATABASE_CONN_HEALTH_CHECKS DATABASE_POOL "
         "EMAIL_URL EMAIL_BACKEND EMAIL_FILE_PATH DEFAULT_FROM_EMAIL SERVER_EMAIL ADMINS "
         "EMAIL_VERIFICATION_URL PASSWORD_RESET_URL"
@@ -78,6 +80,7 @@ def test_defaults_are_the_ones_api_md_lists():
         "anon": "100/min",
         "user": "1000/min",
         "login": "1000/day",
+        "register": "20/hour",
     }
     assert defaults["DATABASE"]["NAME"] == str(ROOT / "db.sqlite3")
     assert (defaults["DATABASE"]["CONN_MAX_AGE"], defaults["DATABASE"]["CONN_HEALTH_CHECKS"]) == (
@@ -110,6 +113,7 @@ def test_throttle_rates_are_read_from_the_environment(settings_from_env):
         "anon": "7/min",
         "user": "70/hour",
         "login": "5/day",
+        "register": "3/hour",
     }
 
 
@@ -291,3 +295,17 @@ def test_a_malformed_throttle_rate_fails_start_up_naming_the_variable():
 
     assert result.returncode != 0, "a malformed rate was accepted at start-up"
     assert 'Environment variable "THROTTLE_RATE_USER" invalid' in result.stderr
+
+
+def test_a_login_lasts_30_days_unless_the_environment_says_otherwise():
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    assert timedelta(days=30) == settings.REFRESH_TOKEN_SESSION_LIFETIME
+    result = run_python(
+        "from django.conf import settings; print(settings.REFRESH_TOKEN_SESSION_LIFETIME)",
+        DJANGO_DEBUG="true",
+        REFRESH_TOKEN_SESSION_LIFETIME="12h",
+    )
+    assert result.stdout.strip() == "12:00:00", result.stderr
