@@ -10,7 +10,7 @@
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
     nox -s mutants            the shop broken one rule at a time: each mutant caught by its tests
                               (-- 08: one pattern's; -- --ci: CI's subset; -- --update-readme)
-    nox -s lint               ruff, import contracts, Django checks, missing migrations
+    nox -s lint               ruff, import contracts, deploy checks, missing migrations, the schema
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
     nox -s bench -- search    a benchmark that prints a table (bench/)
     nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
@@ -134,15 +134,36 @@ def practice(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Style, the import contracts of pattern 01, Django's checks, missing migrations."""
+    """Style, the import contracts, the deploy checks, missing migrations, docs/openapi.yaml."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("lint-imports", "--no-cache")
-    # Production settings (debug off) with a throwaway key: the deploy checks must be clean.
-    env = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": "sqlite://"}
+    # Production settings (debug off), each set as an operator sets it (README, "Running in
+    # production"), with a throwaway key: the deploy checks must be clean, none silenced.
+    env = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "sqlite://",
+        "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+        "DJANGO_STATIC_ROOT": str(Path(session.create_tmp()) / "staticfiles"),
+        "EMAIL_URL": "smtp://shop%40example.com:password@smtp.example.com:587/?tls=true",
+        "DEFAULT_FROM_EMAIL": "Shop <shop@example.com>",
+        "EMAIL_VERIFICATION_URL": "https://shop.example.com/verify-email/?uid={uid}&token={token}",
+        "PASSWORD_RESET_URL": "https://shop.example.com/reset-password/?uid={uid}&token={token}",
+        "CACHE_URL": "redis://redis.example.com:6379/0",
+        "CELERY_BROKER_URL": "redis://redis.example.com:6379/1",
+    }
+    session.run("python", "manage.py", "collectstatic", "--noinput", "--verbosity", "0", env=env)
     session.run("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
     session.run("python", "manage.py", "makemigrations", "--check", "--dry-run", env=env)
+    # The contract a clone has: docs/openapi.yaml must be what the code makes now.
+    fresh = Path(session.create_tmp()) / "openapi.yaml"
+    session.run("python", "manage.py", "spectacular", "--file", str(fresh), env=env)
+    if fresh.read_text() != (ROOT / "docs" / "openapi.yaml").read_text():
+        session.error(
+            "docs/openapi.yaml differs from the schema the code makes: "
+            "python manage.py spectacular --file docs/openapi.yaml"
+        )
 
 
 @nox.session
