@@ -7,15 +7,15 @@ from any request; this pins what it reads, so it cannot quietly read nothing.
 from testing.error_codes import documented_codes
 
 
-def test_the_schema_documents_the_checkout_and_login_codes():
-    assert set(documented_codes()) == {
+def test_the_schema_documents_the_checkout_and_login_codes_among_others():
+    assert {
         "empty_cart",
         "insufficient_stock",
         "idempotency_key_in_use",
         "idempotency_key_reused",
         "invalid_credentials",
         "email_not_verified",
-    }
+    } <= set(documented_codes())
 
 
 def test_each_code_is_placed_by_its_operation_and_status():
