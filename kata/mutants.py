@@ -263,7 +263,7 @@ def print_table(results: list[Result]) -> None:
     width = max(len(r.mutant.id) for r in results)
     print(f"\n{'mutant':<{width}}  {'time':>5}  killed by")
     for r in results:
-        verdict = "" if r.verdict == "killed" else f"{r.verdict.upper()}: "
+        verdict = "" if r.good else f"{r.verdict.upper()}: "
         print(f"{r.mutant.id:<{width}}  {r.seconds:>4.0f}s  {verdict}{r.killed_by}")
 
 
@@ -349,7 +349,7 @@ def run(chosen: list[tuple[str, Mutant]], jobs: int) -> tuple[list[Result], list
             finally:
                 with lock:
                     free.append(slot)
-            mark = "killed" if result.good else result.verdict.upper()
+            mark = result.verdict if result.good else result.verdict.upper()
             print(f"  {result.mutant.id}: {mark} ({result.seconds:.0f} s)", flush=True)
             return result
 
