@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import takewhile
 from pathlib import Path
 
 from drf_review.config import Config
@@ -267,6 +268,14 @@ class Project:
         app, _, name = label.rpartition(".")
         app = app or (near.app_label if near else "")
         found = [m for m in self.models.values() if m.name == name and m.app_label == app]
+        if len(found) > 1 and near is not None:
+            # Two projects in one tree (the kata's sample trees): the one nearest to ``near``.
+            def shared(model: Model) -> int:
+                pairs = zip(model.key.split("."), near.key.split("."), strict=False)
+                return len(list(takewhile(lambda pair: pair[0] == pair[1], pairs)))
+
+            best = max(shared(m) for m in found)
+            found = [m for m in found if shared(m) == best]
         return found[0] if len(found) == 1 else None
 
     def app_of(self, path: Path) -> App | None:
