@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 
 from drf_review import Finding, check, config
-
 from kata import manifest
 from kata.manifest import Pattern
 
