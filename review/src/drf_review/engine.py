@@ -241,7 +241,7 @@ def check(
         place = stand_in.get(path)
         base = root if inside else base_of(path, paths)
         name = module_name(place or path, base)
-        modules.append(Module(path, name, source, is_test_path(place or path), place))
+        modules.append(Module(path, name, source, is_test_path(place or path, base), place))
     project = Project(root, config, modules)
     findings: list[Finding] = []
     for path in checked:

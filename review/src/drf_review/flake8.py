@@ -23,7 +23,7 @@ def project_for(folder: Path) -> Project:
     if settings.source is not None:
         for path in python_files(root, root, settings.exclude):
             modules.append(
-                Module(path, module_name(path, root), sources.read(path), is_test_path(path))
+                Module(path, module_name(path, root), sources.read(path), is_test_path(path, root))
             )
     return Project(root, settings, modules)
 
@@ -45,7 +45,7 @@ class Plugin:
         if module is None or module.source.text != text:
             root = project.root if path.is_relative_to(project.root) else path.parent
             module = Module(
-                path, module_name(path, root), sources.parse(path, text), is_test_path(path)
+                path, module_name(path, root), sources.parse(path, text), is_test_path(path, root)
             )
             from drf_review.project import read_imports
 

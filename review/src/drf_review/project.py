@@ -676,8 +676,11 @@ def is_django_instrument(module: Module, call: ast.Call) -> bool:
     return name.split(".")[-1] == "DjangoInstrumentor"
 
 
-def is_test_path(path: Path) -> bool:
-    return bool(TEST_FILE.match(path.name)) or "tests" in path.parts[:-1]
+def is_test_path(path: Path, root: Path) -> bool:
+    """A test module: ``test_*.py``, ``*_tests.py``, ``tests.py``, ``conftest.py``, or
+    anything in a ``tests`` folder below the project's root."""
+    folders = path.relative_to(root).parts[:-1] if path.is_relative_to(root) else ()
+    return bool(TEST_FILE.match(path.name)) or "tests" in folders
 
 
 def in_type_checking(tree: ast.Module) -> set[int]:

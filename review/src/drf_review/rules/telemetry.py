@@ -34,7 +34,7 @@ def instruments_django(ctx, call: ast.Call) -> bool:
     return key in ctx.project.instrumenting
 
 
-@needs("instrument")
+@needs("instrument", "get_wsgi_application", "get_asgi_application")
 def instrumented_too_late(ctx):
     """DRP052: Django instrumented after ``get_wsgi_application()``, or in urls.py or a view."""
     location = ctx.module.location

@@ -24,8 +24,7 @@ def auth_user(ctx):
             if any(alias.name == "User" for alias in node.names):
                 yield "DRP021", node, f"Imports Django's built-in User: {advice}"
         elif isinstance(node, ast.Attribute) and ctx.resolve(node) == AUTH_USER:
-            if not isinstance(ctx.parents.get(id(node)), ast.Attribute):
-                yield "DRP021", node, f"Uses Django's built-in User: {advice}"
+            yield "DRP021", node, f"Uses Django's built-in User: {advice}"
         elif isinstance(node, ast.Call):
             args = [string(a) for a in node.args] + [string(k.value) for k in node.keywords]
             if any(a and a.lower() == "auth.user" for a in args) or (
