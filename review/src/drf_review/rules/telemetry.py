@@ -4,6 +4,7 @@ import ast
 
 from drf_review.engine import needs
 from drf_review.project import is_django_instrument
+from drf_review.syntax import walk_local
 
 HANDLERS = {"get_wsgi_application", "get_asgi_application"}
 TOO_LATE = {"urls.py", "views.py"}
@@ -56,7 +57,7 @@ def instrumented_too_late(ctx):
 def after_handler(ctx, body: list[ast.stmt]):
     built = None
     for statement in body:
-        for node in ast.walk(statement):
+        for node in walk_local([statement]):
             if not isinstance(node, ast.Call):
                 continue
             if built is not None and instruments_django(ctx, node):
