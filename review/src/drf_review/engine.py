@@ -156,6 +156,17 @@ class FileContext:
         return self.module.path
 
 
+def position(node: ast.AST) -> tuple[int, int]:
+    """Where a finding points: 1-based line and column. A method call in a chain that
+    spans lines points at the method's name (``.select_for_update(``), not at the chain's
+    first line."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        end = node.func.end_lineno or node.lineno
+        if end != node.lineno:
+            return end, (node.func.end_col_offset or 0) - len(node.func.attr) + 1
+    return node.lineno, node.col_offset + 1
+
+
 def relative(path: Path) -> str:
     try:
         return os.path.relpath(path)
@@ -274,7 +285,7 @@ def check_module(project: Project, module: Module, selected: set[str]) -> list[F
                 continue
             for code, node, sentence in rule(context):
                 if code in selected:
-                    line, column = node.lineno, node.col_offset + 1
+                    line, column = position(node)
                     found.append(
                         Finding(shown, line, column, code, codes.message(code, sentence, docs))
                     )

@@ -132,11 +132,11 @@ def stock_from_python(ctx):
             target = changed_from_itself(node)
             if target is None or not STOCK.search(target.attr):
                 continue
-            holder = ast.dump(target.value)
+            holder = ast.unparse(target.value)
             base = base_name(target.value)
             if base in locked:
                 continue
-            if any(ast.dump(s.func.value) == holder and s.lineno >= node.lineno for s in saves):
+            if any(ast.unparse(s.func.value) == holder and s.lineno >= node.lineno for s in saves):
                 shown = ast.unparse(target)
                 yield (
                     "DRP082",
@@ -162,7 +162,7 @@ def changed_from_itself(node: ast.AST) -> ast.Attribute | None:
         and isinstance(node.targets[0], ast.Attribute)
         and isinstance(node.value, ast.BinOp)
         and isinstance(node.value.op, ast.Sub | ast.Add)
-        and ast.dump(node.value.left) == ast.dump(node.targets[0])
+        and ast.unparse(node.value.left) == ast.unparse(node.targets[0])
     ):
         return node.targets[0]
     return None

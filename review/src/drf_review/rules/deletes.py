@@ -151,18 +151,26 @@ def used_as_boolean(ctx, node: ast.AST) -> bool:
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
         target = parent.targets[0]
         function = ctx.where(node).function
-        body = getattr(function, "body", ctx.tree.body)
         if isinstance(target, ast.Name):
             return any(
                 isinstance(n, ast.If | ast.While | ast.IfExp)
-                and isinstance(n.test, ast.Name | ast.UnaryOp | ast.BoolOp)
-                and any(isinstance(m, ast.Name) and m.id == target.id for m in ast.walk(n.test))
-                for n in walk_local(body)
+                and any(
+                    isinstance(m, ast.Name) and m.id == target.id for m in boolean_operands(n.test)
+                )
+                for n in ctx.local_nodes(function)
             )
     return False
 
 
-@needs(".delete(")
+def boolean_operands(test: ast.expr) -> list[ast.expr]:
+    """What a condition tests for truth: itself, the operands of and/or, what not negates."""
+    if isinstance(test, ast.BoolOp):
+        return [n for value in test.values for n in boolean_operands(value)]
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return boolean_operands(test.operand)
+    return [test]
+
+
 def check_then_delete(ctx):
     """DRP063: rows referring to ``x`` counted, then ``x.delete()`` with nothing catching."""
     for function in ctx.nodes:

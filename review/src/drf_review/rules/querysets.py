@@ -45,11 +45,18 @@ def model_of(ctx, expression: Chain | ast.expr, body: list[ast.AST] | None = Non
     """The project model a queryset chain starts from: ``Order.objects...``, or a name
     assigned once, in ``body``, from such a chain."""
     found = expression if isinstance(expression, Chain) else chain(expression)
-    root = found.root
-    steps = found.steps
-    model = ctx.project.model(ctx.resolve(root)) if not isinstance(root, ast.Call) else None
-    if model is not None:
-        return model if not steps or steps[0].name in MANAGERS else None
+    root, steps = found.root, found.steps
+    if not isinstance(root, ast.Call):
+        # ``Order.objects``, ``models.Order.objects``: the longest prefix that is a model.
+        for size in range(len(steps), -1, -1):
+            if any(s.kind != "attr" for s in steps[:size]):
+                continue
+            name = ctx.resolve(root)
+            name = ".".join([name, *(s.name for s in steps[:size])]) if name else None
+            model = ctx.project.model(name)
+            if model is not None:
+                rest = steps[size:]
+                return model if not rest or rest[0].name in MANAGERS else None
     if isinstance(root, ast.Name) and body is not None:
         values = assignments(body).get(root.id, [])
         if len(values) == 1 and not isinstance(values[0], ast.Name):
