@@ -10,7 +10,10 @@ import ast
 import io
 import tokenize
 from dataclasses import dataclass
+import re
 from pathlib import Path
+
+COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)  # PEP 263
 
 
 @dataclass
@@ -37,7 +40,10 @@ def read(path: Path, data: bytes | None = None) -> Source:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     except SyntaxError as error:
-        return Source(path, problem=f"declares an encoding Python cannot use ({error.msg})")
+        if not COOKIE.search(b"\n".join(raw.removeprefix(b"\xef\xbb\xbf").splitlines()[:2])):
+            encoding = "utf-8"  # no declaration: the first lines are simply not UTF-8
+        else:
+            return Source(path, problem=f"declares an encoding Python cannot use ({error.msg})")
     try:
         text = raw.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
