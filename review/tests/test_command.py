@@ -2,7 +2,9 @@
 and files it cannot read (review.md in the team's shared folder is the contract)."""
 
 import json
+import os
 import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -209,3 +211,19 @@ def test_diff_reports_only_the_lines_the_diff_adds(project, capsys):
     assert status == 1
     assert [line.split(": ")[0] for line in out.splitlines()] == ["stock.py:11:5"]
     assert run(capsys, "--diff", "no-such-base", ".")[0] == 2
+
+
+def test_the_flake8_plugin_reports_the_same_finding(project):
+    (project / ".flake8").write_text(
+        "[flake8:local-plugins]\nextension =\n    DRP = drf_review.flake8:Plugin\n"
+    )
+    flake8 = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "DRP", "stock.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+
+    assert flake8.stdout.startswith("stock.py:6:5: DRP082 item.stock is changed in Python")
+    assert flake8.returncode == 1
