@@ -86,6 +86,8 @@ class FileContext:
         children = list(ast.iter_child_nodes(node))
         for child in children:
             self.parents[id(child)] = node
+        statements = getattr(node, "body", None)
+        body = {id(s) for s in statements} if isinstance(statements, list) else set()
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             atomic = next(
                 (node for d in node.decorator_list if self.project.is_atomic(self.module, d)),
@@ -93,7 +95,7 @@ class FileContext:
             )
             inner = Where(node, where.cls, atomic, (), (), where.type_checking)
             for child in children:
-                self.visit(child, inner if child in node.body else where)
+                self.visit(child, inner if id(child) in body else where)
         elif isinstance(node, ast.Lambda):
             inner = Where(node, where.cls, None, (), (), where.type_checking)
             self.visit(node.args, where)
@@ -101,16 +103,16 @@ class FileContext:
         elif isinstance(node, ast.ClassDef):
             inner = Where(None, node, None, (), (), where.type_checking)
             for child in children:
-                self.visit(child, inner if child in node.body else where)
+                self.visit(child, inner if id(child) in body else where)
         elif isinstance(node, ast.With | ast.AsyncWith):
             opens = any(self.project.is_atomic(self.module, i.context_expr) for i in node.items)
             inner = where._replace(atomic=where.atomic or node) if opens else where
             for child in children:
-                self.visit(child, inner if child in node.body else where)
+                self.visit(child, inner if id(child) in body else where)
         elif isinstance(node, ast.For | ast.AsyncFor | ast.While):
             inner = where._replace(loops=(*where.loops, node))
             for child in children:
-                self.visit(child, inner if child in node.body else where)
+                self.visit(child, inner if id(child) in body else where)
         elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
             inner = where._replace(loops=(*where.loops, node))
             for child in children:
@@ -118,11 +120,11 @@ class FileContext:
         elif isinstance(node, ast.Try | ast.TryStar):
             inner = where._replace(tries=(*where.tries, node))
             for child in children:
-                self.visit(child, inner if child in node.body else where)
+                self.visit(child, inner if id(child) in body else where)
         elif isinstance(node, ast.If) and is_type_checking(node.test):
             inner = where._replace(type_checking=True)
             for child in children:
-                self.visit(child, inner if child in node.body else where)
+                self.visit(child, inner if id(child) in body else where)
         else:
             for child in children:
                 self.visit(child, where)

@@ -212,6 +212,7 @@ class Project:
         self.by_name = {m.name: m for m in modules}
         self.by_path = {m.path: m for m in modules}
         self.apps: list[App] = []
+        self._app_of: dict[Path, App | None] = {}
         self.models: dict[str, Model] = {}
         self.functions: dict[str, Function] = {}
         self.tasks: set[str] = set()
@@ -280,8 +281,12 @@ class Project:
 
     def app_of(self, path: Path) -> App | None:
         """The app whose folder holds ``path`` (the deepest, if apps nest)."""
-        holding = [app for app in self.apps if path.is_relative_to(app.folder)]
-        return max(holding, key=lambda app: len(app.folder.parts)) if holding else None
+        if path not in self._app_of:
+            folders = {app.folder: app for app in self.apps}
+            self._app_of[path] = next(
+                (folders[f] for f in path.parents if f in folders), None
+            )
+        return self._app_of[path]
 
     # --- apps and models ------------------------------------------------------------------------
 
@@ -312,6 +317,21 @@ class Project:
                 if isinstance(node, ast.ClassDef) and node.bases:
                     candidates.append((module, node))
         # Models are classes whose bases are Django's or other models: repeat until stable.
+        classes: dict[str, list[str]] = defaultdict(list)  # a class's last components -> keys
+        for module, node in candidates:
+            key = f"{module.name}.{node.name}"
+            parts = key.split(".")
+            for n in range(1, len(parts) + 1):
+                classes[".".join(parts[-n:])].append(key)
+
+        def base_key(name: str) -> str:
+            found = classes.get(name, [])
+            return found[0] if len(found) == 1 and (name.count(".") or found[0] == name) else name
+
+        resolved_bases = {
+            id(node): [base_key(module.resolve(b) or "") for b in node.bases]
+            for module, node in candidates
+        }
         known = set(MODEL_BASES)
         changed = True
         while changed:
@@ -320,8 +340,7 @@ class Project:
                 key = f"{module.name}.{node.name}"
                 if key in self.models:
                     continue
-                bases = [module.resolve(b) or "" for b in node.bases]
-                resolved = [self.find(b, self.models) or b for b in bases]
+                resolved = resolved_bases[id(node)]
                 if any(b in known for b in resolved):
                     self.models[key] = self.read_model(module, node, key, resolved)
                     known.add(key)

@@ -119,7 +119,16 @@ def stock_from_python(ctx):
     for function in ctx.nodes:
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        nodes = list(ctx.local_nodes(function))
+        nodes = ctx.local_nodes(function)
+        changed = [
+            (node, target)
+            for node in nodes
+            if isinstance(node, ast.AugAssign | ast.Assign)
+            and (target := changed_from_itself(node)) is not None
+            and STOCK.search(target.attr)
+        ]
+        if not changed:
+            continue
         locked = locked_names(ctx, function.body)
         saves = [
             n
@@ -128,10 +137,7 @@ def stock_from_python(ctx):
             and isinstance(n.func, ast.Attribute)
             and n.func.attr == "save"
         ]
-        for node in nodes:
-            target = changed_from_itself(node)
-            if target is None or not STOCK.search(target.attr):
-                continue
+        for node, target in changed:
             holder = ast.unparse(target.value)
             base = base_name(target.value)
             if base in locked:
@@ -207,7 +213,16 @@ def check_then_create(ctx):
     for function in ctx.nodes:
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        nodes = list(ctx.local_nodes(function))
+        nodes = ctx.local_nodes(function)
+        creates = [
+            n
+            for n in nodes
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "create"
+        ]
+        if not creates:
+            continue
         checks = []
         for node in nodes:
             if not (
@@ -236,13 +251,7 @@ def check_then_create(ctx):
             if fields & {"pk", "id"}:
                 continue
             checks.append((node, model, fields))
-        for node in nodes:
-            if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "create"
-            ):
-                continue
+        for node in creates if checks else []:
             model = model_of(ctx, chain(node), function.body)
             for check, checked, fields in checks:
                 if checked is not model or check.lineno > node.lineno:

@@ -177,7 +177,17 @@ def check_then_delete(ctx):
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         checked: dict[str, int] = {}
-        nodes = list(ctx.local_nodes(function))
+        nodes = ctx.local_nodes(function)
+        deletes = [
+            n
+            for n in nodes
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "delete"
+            and isinstance(n.func.value, ast.Name)
+        ]
+        if not deletes:
+            continue
         for node in nodes:
             if (
                 isinstance(node, ast.Call)
@@ -188,14 +198,7 @@ def check_then_delete(ctx):
                     name = referred(value)
                     if name:
                         checked.setdefault(name, node.lineno)
-        for node in nodes:
-            if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "delete"
-                and isinstance(node.func.value, ast.Name)
-            ):
-                continue
+        for node in deletes:
             name = node.func.value.id
             if name not in checked or checked[name] > node.lineno or caught(ctx, node):
                 continue
