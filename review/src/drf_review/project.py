@@ -46,6 +46,7 @@ from drf_review.syntax import (
 
 ATOMIC = "django.db.transaction.atomic"
 SNAPSHOT_MARKER = re.compile(r"#\s*drf-review:\s*snapshot\b")
+TEST_FOLDERS = {"tests", "test", "testing"}
 TEST_FILE = re.compile(r"(^test_.*|.*_tests?|^tests|^conftest)\.py$")
 MODEL_BASES = {
     "django.db.models.Model",
@@ -297,12 +298,17 @@ class Project:
                 label = app_config_label(module.tree)
                 if label:
                     folders[module.path.parent] = label
+        configured = set(folders)
         for module in self.modules:
-            folder = module.path.parent
-            if module.path.name == "models.py":
+            folder = module.location.parent
+            if module.location.name == "__init__.py" and folder.name == "models":
+                folder = folder.parent
+            elif module.location.name != "models.py":
+                continue
+            # A models module inside an app that has its apps.py (``admin/forms/models.py``)
+            # is that app's, not an app of its own.
+            if not any(folder.is_relative_to(app) and folder != app for app in configured):
                 folders.setdefault(folder, folder.name)
-            elif module.path.name == "__init__.py" and folder.name == "models":
-                folders.setdefault(folder.parent, folder.parent.name)
         for name in self.config.apps:
             folder = (self.config.root / name).resolve()
             folders.setdefault(folder, folder.name)
@@ -697,9 +703,9 @@ def is_django_instrument(module: Module, call: ast.Call) -> bool:
 
 def is_test_path(path: Path, root: Path) -> bool:
     """A test module: ``test_*.py``, ``*_tests.py``, ``tests.py``, ``conftest.py``, or
-    anything in a ``tests`` folder below the project's root."""
+    anything in a ``tests``, ``test`` or ``testing`` folder below the project's root."""
     folders = path.relative_to(root).parts[:-1] if path.is_relative_to(root) else ()
-    return bool(TEST_FILE.match(path.name)) or "tests" in folders
+    return bool(TEST_FILE.match(path.name)) or bool(TEST_FOLDERS & set(folders))
 
 
 def in_type_checking(tree: ast.Module) -> set[int]:

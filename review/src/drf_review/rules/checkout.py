@@ -209,7 +209,13 @@ def locked_names(ctx, body: list[ast.AST]) -> set[str]:
 
 @needs(".create(")
 def check_then_create(ctx):
-    """DRP083: a lookup, then ``create`` of the same model, with no unique constraint on it."""
+    """DRP083: a lookup, then ``create`` of the same model, with no unique constraint on it.
+
+    The created row must carry the fields looked up (it is the row the lookup missed);
+    not in tests, which do not race.
+    """
+    if ctx.module.is_test:
+        return
     for function in ctx.nodes:
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
@@ -253,8 +259,9 @@ def check_then_create(ctx):
             checks.append((node, model, fields))
         for node in creates if checks else []:
             model = model_of(ctx, chain(node), function.body)
+            created = {field_of_lookup(k.arg) for k in node.keywords if k.arg}
             for check, checked, fields in checks:
-                if checked is not model or check.lineno > node.lineno:
+                if checked is not model or check.lineno > node.lineno or not fields <= created:
                     continue
                 if any(unique <= fields for unique in model.unique_sets):
                     continue

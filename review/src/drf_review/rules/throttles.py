@@ -1,10 +1,12 @@
 """Pattern 04: count clients by an address they cannot forge."""
 
 import ast
+import re
 
 from drf_review.engine import needs
 from drf_review.syntax import string
 
+PROXY_AWARE = re.compile(r"NUM_PROXIES|PROXY_COUNT|TRUSTED_PROXIES|num_proxies|proxy_count|ipware")
 CLIENT_ADDRESS = {
     "HTTP_X_FORWARDED_FOR",
     "X-FORWARDED-FOR",
@@ -17,8 +19,12 @@ CLIENT_ADDRESS = {
 
 @needs("REMOTE_ADDR", "FORWARDED", "orwarded", "REAL_IP", "eal-IP", "eal-ip", "EAL-IP")
 def client_address_by_hand(ctx):
-    """DRP041: ``X-Forwarded-For`` or ``REMOTE_ADDR`` read by hand, in any spelling."""
-    if ctx.module.is_test:
+    """DRP041: ``X-Forwarded-For`` or ``REMOTE_ADDR`` read by hand, in any spelling.
+
+    Not in a module that counts proxies (``NUM_PROXIES``, a trusted proxy count,
+    ipware): that is the one place whose job is the client's address.
+    """
+    if ctx.module.is_test or PROXY_AWARE.search(ctx.module.source.text):
         return
     for node in ctx.nodes:
         key = None
@@ -62,16 +68,12 @@ def num_proxies_unset(ctx):
         if isinstance(node, ast.Assign) and is_none(node.value):
             if any(isinstance(t, ast.Name) and t.id == "NUM_PROXIES" for t in node.targets):
                 yield "DRP042", node, NUM_PROXIES
-        elif isinstance(node, ast.Dict):
+        elif isinstance(node, ast.Dict) and drf_settings(ctx, node):
             keys = {string(k): v for k, v in zip(node.keys, node.values, strict=True) if k}
             if "NUM_PROXIES" in keys and is_none(keys["NUM_PROXIES"]):
                 yield "DRP042", node, NUM_PROXIES
             elif "DEFAULT_THROTTLE_CLASSES" in keys and "NUM_PROXIES" not in keys:
-                parent = ctx.parents.get(id(node))
-                named = isinstance(parent, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == "REST_FRAMEWORK" for t in parent.targets
-                )
-                if named and not set_later:
+                if not set_later:
                     yield (
                         "DRP042",
                         node,
@@ -80,6 +82,14 @@ def num_proxies_unset(ctx):
                         "address, and a made-up one is a fresh budget; set NUM_PROXIES to the "
                         "number of proxies in front of the app (0 if none)",
                     )
+
+
+def drf_settings(ctx, node: ast.Dict) -> bool:
+    """``REST_FRAMEWORK = {...}``, or ``override_settings(REST_FRAMEWORK={...})``."""
+    parent = ctx.parents.get(id(node))
+    if isinstance(parent, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id == "REST_FRAMEWORK" for t in parent.targets)
+    return isinstance(parent, ast.keyword) and parent.arg == "REST_FRAMEWORK"
 
 
 def is_none(node: ast.AST | None) -> bool:
