@@ -18,7 +18,6 @@ false positive, and why) are in ``review/README.md``; ``--show CODE`` prints a r
 first findings with their code, for labelling.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -60,7 +59,9 @@ def fetch(name: str, version: str) -> Path:
     sdists.mkdir(parents=True, exist_ok=True)
     prefix = name.replace("-", "_").lower()
     found = [
-        p for p in sdists.iterdir() if p.name.replace("-", "_").lower().startswith(f"{prefix}_{version}.")
+        p
+        for p in sdists.iterdir()
+        if p.name.replace("-", "_").lower().startswith(f"{prefix}_{version}.")
     ]
     if not found:
         subprocess.run(
@@ -135,7 +136,9 @@ def main(argv: list[str]) -> int:
         from drf_review.engine import python_files
 
         files = len(list(python_files(folder, folder, ())))
-        review_s, _ = timed([sys.executable, "-m", "drf_review", "--format", "json", "."], folder, env)
+        review_s, _ = timed(
+            [sys.executable, "-m", "drf_review", "--format", "json", "."], folder, env
+        )
         flake8_s, _ = timed([sys.executable, "-m", "flake8", "--select", "F", "--jobs", "1",
                              "--exclude", ".git,__pycache__,migrations,node_modules", "."],
                             folder)  # fmt: skip
@@ -170,7 +173,10 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(SOURCE))
     from drf_review import codes, rules
 
-    names = {rule.__name__: code for code, rule in zip(sorted(codes.RULES)[1:], rules.CHECKS, strict=True)}
+    names = {
+        rule.__name__: code
+        for code, rule in zip(sorted(codes.RULES)[1:], rules.CHECKS, strict=True)
+    }
     print_table(
         "drf-review per rule on the same corpus (time: the rule's own, summed over files)",
         ["rule", "name", "findings", "files", "seconds"],

@@ -100,9 +100,10 @@ def test_sarif_output_is_valid_sarif_2_1_0_with_one_rule_per_code(project, capsy
     [run_] = log["runs"]
     rules = run_["tool"]["driver"]["rules"]
     assert [rule["id"] for rule in rules] == sorted(c for c, r in codes.RULES.items() if r.default)
-    assert "patterns/08_service_layer/README.md" in rules[[r["id"] for r in rules].index("DRP082")][
-        "help"
-    ]["text"]
+    assert (
+        "patterns/08_service_layer/README.md"
+        in rules[[r["id"] for r in rules].index("DRP082")]["help"]["text"]
+    )
     assert sorted(r["ruleId"] for r in run_["results"]) == ["DRP000", "DRP082"]
 
 
@@ -174,7 +175,9 @@ def test_a_file_that_cannot_be_read_is_drp000_never_a_crash(project, capsys, con
 
 def test_an_empty_file_and_a_latin_1_file_that_says_so_are_fine(project, capsys):
     (project / "stock.py").write_text("")
-    (project / "old.py").write_bytes("# -*- coding: latin-1 -*-\nx = 'caf\u00e9'\n".encode("latin-1"))
+    (project / "old.py").write_bytes(
+        "# -*- coding: latin-1 -*-\nx = 'caf\u00e9'\n".encode("latin-1")
+    )
 
     assert run(capsys, ".") == (0, "", "")
 

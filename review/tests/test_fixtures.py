@@ -45,8 +45,7 @@ def findings(folder: Path) -> set[tuple[Path, int, str]]:
     settings = config.load(folder)
     every = config.selected(settings, ["DRP"], None)
     return {
-        (Path(os.path.abspath(f.path)), f.line, f.code)
-        for f in check([folder], settings, every)
+        (Path(os.path.abspath(f.path)), f.line, f.code) for f in check([folder], settings, every)
     }
 
 
@@ -67,9 +66,7 @@ def test_each_rule_flags_its_ruleid_lines_and_only_those(folder):
 
 
 def test_every_rule_has_four_flagged_and_four_clean_cases():
-    counts = Counter(
-        (kind, code) for folder in FOLDERS for kind, _, _, code in annotations(folder)
-    )
+    counts = Counter((kind, code) for folder in FOLDERS for kind, _, _, code in annotations(folder))
     short = [
         f"{code}: {counts['ruleid', code]} ruleid, {counts['ok', code]} ok"
         for code in codes.RULES

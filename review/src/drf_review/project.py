@@ -284,9 +284,7 @@ class Project:
         """The app whose folder holds ``path`` (the deepest, if apps nest)."""
         if path not in self._app_of:
             folders = {app.folder: app for app in self.apps}
-            self._app_of[path] = next(
-                (folders[f] for f in path.parents if f in folders), None
-            )
+            self._app_of[path] = next((folders[f] for f in path.parents if f in folders), None)
         return self._app_of[path]
 
     # --- apps and models ------------------------------------------------------------------------

@@ -8,9 +8,9 @@ valid Python (an ``__init__.py``) and has nothing to say.
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
-import re
 from pathlib import Path
 
 COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)  # PEP 263

@@ -72,7 +72,9 @@ def sends_out(ctx, callback: ast.AST, depth: int = 2) -> str | None:
         if local is not None:
             calls = [n for n in walk_local(local.body) if isinstance(n, ast.Call)]
             return first_effect(ctx, calls, module, depth)
-        return function_effect(ctx, ctx.project.find(module.resolve(callback), ctx.project.functions), depth)
+        return function_effect(
+            ctx, ctx.project.find(module.resolve(callback), ctx.project.functions), depth
+        )
     return None
 
 

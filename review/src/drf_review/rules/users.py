@@ -7,13 +7,19 @@ from drf_review.engine import needs
 from drf_review.syntax import string
 
 AUTH_USER = "django.contrib.auth.models.User"
-IDENTITY = re.compile(r"^(email|email_address|username|user_name|login|handle)$")
+EMAIL = re.compile(r"^(email|email_address)$")
+USERNAME = re.compile(r"^(username|user_name|login|handle)$")
+ACCOUNT = re.compile(r"User|Account|Customer|Member")  # a model of people who log in
 
 
 @needs("auth")
 def auth_user(ctx):
-    """DRP021: ``django.contrib.auth.models.User`` or ``"auth.User"`` in app code."""
-    if ctx.module.is_test:
+    """DRP021: ``django.contrib.auth.models.User`` or ``"auth.User"`` in app code.
+
+    Not in tests, nor in a module that handles the swap itself (it defines
+    ``get_user_model`` or ``AUTH_USER_MODEL``: a compatibility layer).
+    """
+    if ctx.module.is_test or {"get_user_model", "AUTH_USER_MODEL"} & ctx.module.defined:
         return
     advice = (
         "point foreign keys at settings.AUTH_USER_MODEL and get the model from "
@@ -49,7 +55,14 @@ def case_sensitive_identity(ctx):
                 continue
             if found.kind in ("OneToOneField", "ForeignKey", "SlugField") and name != "username":
                 continue
-            if not (found.kind == "EmailField" or IDENTITY.match(name)):
+            account = ACCOUNT.search(model.name) or any(
+                "AbstractBaseUser" in b or "AbstractUser" in b for b in model.bases
+            )
+            if not (
+                found.kind == "EmailField"
+                or EMAIL.match(name)
+                or (account and USERNAME.match(name))
+            ):
                 continue
             if name in model.lower_unique or name in lowered:
                 continue
