@@ -169,7 +169,8 @@ def test_a_file_that_cannot_be_read_is_drp000_never_a_crash(project, capsys, con
 
     assert status == 1
     [line] = out.splitlines()
-    assert line.startswith("bad.py:") and " DRP000 This file " in line
+    assert line.startswith("bad.py:")
+    assert " DRP000 This file " in line
     assert problem in line
 
 

@@ -72,16 +72,15 @@ def num_proxies_unset(ctx):
             keys = {string(k): v for k, v in zip(node.keys, node.values, strict=True) if k}
             if "NUM_PROXIES" in keys and is_none(keys["NUM_PROXIES"]):
                 yield "DRP042", node, NUM_PROXIES
-            elif "DEFAULT_THROTTLE_CLASSES" in keys and "NUM_PROXIES" not in keys:
-                if not set_later:
-                    yield (
-                        "DRP042",
-                        node,
-                        "REST_FRAMEWORK sets throttles but not NUM_PROXIES, which defaults to "
-                        "None: DRF then takes the whole X-Forwarded-For header as the client's "
-                        "address, and a made-up one is a fresh budget; set NUM_PROXIES to the "
-                        "number of proxies in front of the app (0 if none)",
-                    )
+            elif "DEFAULT_THROTTLE_CLASSES" in keys and "NUM_PROXIES" not in keys and not set_later:
+                yield (
+                    "DRP042",
+                    node,
+                    "REST_FRAMEWORK sets throttles but not NUM_PROXIES, which defaults to "
+                    "None: DRF then takes the whole X-Forwarded-For header as the client's "
+                    "address, and a made-up one is a fresh budget; set NUM_PROXIES to the "
+                    "number of proxies in front of the app (0 if none)",
+                )
 
 
 def drf_settings(ctx, node: ast.Dict) -> bool:
