@@ -106,14 +106,14 @@ def pattern(session: nox.Session) -> None:
     if not session.posargs:
         session.error("Which pattern? For example: nox -s pattern -- 03")
     install(session, "kata")
-    session.run("python", "-m", "kata.walkthrough", *session.posargs)
+    session.run("python", "-m", "kata.pattern", *session.posargs)
 
 
 @nox.session
 def readmes(session: nox.Session) -> None:
     """Each pattern README's output block and timelines against a fresh run (``-- --update`` rewrites)."""
     install(session, "kata")
-    session.run("python", "-m", "kata.walkthrough", "readmes", *session.posargs)
+    session.run("python", "-m", "kata.readmes", *session.posargs)
 
 
 @nox.session

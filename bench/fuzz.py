@@ -1,24 +1,7 @@
-"""Fuzz the shop with schemathesis, against its own OpenAPI schema.
+"""Fuzz: schemathesis against the shop's own OpenAPI schema, as a customer and as staff, on gunicorn.
 
-    nox -s fuzz                       (or: python -m bench.fuzz)
-    nox -s fuzz -- --max-examples 100 --seed 1     extra arguments go to `st run`
-    nox -s fuzz -- --max-time 120     keep generating for 120 s per role (a soak)
-
-On a throwaway PostgreSQL, migrated and seeded with the demo catalogue and
-accounts, gunicorn serves the shop with several workers on 127.0.0.1. Then
-schemathesis reads GET /api/schema/ and sends generated requests, valid and
-invalid, to every operation: once as a customer, once as staff, each with its
-own JWT. Every response must be no 5xx, documented in the schema (status code,
-content type, headers), and match the schema's body.
-
-Each role owns a few carts with items and one order; half of the generated ids
-(cart, item, product, SKU, order) are drawn from what exists, so requests get
-past the 404 and into the business rules. (schemathesis warns that the customer
-gets only 401/403 from the staff-only operations: that is the point.)
-
-Bounded: at most MAX_EXAMPLES cases per operation and phase, and each role's
-run is stopped after TIME_LIMIT seconds. Prints one row per role (operations,
-cases, failures) and exits non-zero when any check failed.
+``nox -s fuzz`` (or ``python -m bench.fuzz``); arguments go to ``st run``: ``-- --max-examples
+100 --seed 1``, or ``-- --max-time 120`` to keep generating for 120 s per role.
 """
 
 import json
@@ -30,9 +13,9 @@ import time
 from io import StringIO
 from pathlib import Path
 
+from bench.environment import shop_database
 from bench.report import print_table
 from servers.gunicorn import Gunicorn
-from servers.shop import shop_environment
 
 MAX_EXAMPLES = 25  # per operation and phase
 TIME_LIMIT = 300  # seconds per role: schemathesis is killed past it, and the role fails
@@ -52,28 +35,24 @@ ROLES = {"customer": "fuzz-customer@example.com", "staff": "fuzz-staff@example.c
 
 
 def main(extra: list[str]) -> int:
-    from servers.postgres import ThrowawayPostgres
+    """The demo catalogue and each role's account, carts and order; then schemathesis per role.
 
-    server = ThrowawayPostgres()
-    os.environ.update(
-        shop_environment(
-            DATABASE_URL=server.url,
-            # Fuzzing bad input, not the throttle: thousands of requests from one address.
-            THROTTLE_RATE_ANON="100000000/min",
-            THROTTLE_RATE_USER="100000000/min",
-            THROTTLE_RATE_LOGIN="100000000/min",
-            OTEL_SDK_DISABLED="true",
-        )
-    )
+    Every response: no 5xx, documented (status, content type, headers), the body as the
+    schema says. (It warns that the customer gets only 401/403 from the staff-only
+    operations: that is the point.) One row per role; non-zero when any check failed.
+    """
     reports = Path(tempfile.mkdtemp(prefix="shop-fuzz-"))
-    try:
-        import django
-
-        django.setup()
+    with shop_database(
+        # Fuzzing bad input, not the throttle: thousands of requests from one address.
+        THROTTLE_RATE_ANON="100000000/min",
+        THROTTLE_RATE_USER="100000000/min",
+        THROTTLE_RATE_LOGIN="100000000/min",
+        OTEL_SDK_DISABLED="true",
+    ):
         from django.core.management import call_command
+        from django.db import connections
         from django.test.utils import override_settings
 
-        call_command("migrate", verbosity=0)
         with override_settings(DEBUG=True):  # seed_demo refuses production; this is a throwaway
             call_command("seed_demo", stdout=StringIO())
         configs = {}
@@ -81,8 +60,6 @@ def main(extra: list[str]) -> int:
             token, ids = seed_role(email, staff=role == "staff")
             configs[role] = write_config(reports / f"{role}.toml", ids)
             configs[role]["token"] = token
-        from django.db import connections
-
         connections.close_all()  # gunicorn's workers get their own
         rows = []
         # gunicorn itself answers a request line over 4094 bytes with an HTML 414 before
@@ -95,13 +72,8 @@ def main(extra: list[str]) -> int:
                 print(f"-- schemathesis as {role}", file=sys.stderr, flush=True)
                 rows.append(fuzz(role, config, server.port, reports, extra))
         print(f"gunicorn's log: {server.log.name}", file=sys.stderr)
-        print_summary(rows, reports, extra)
-        return 0 if all(row["ok"] for row in rows) else 1
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        server.stop()
+    print_summary(rows, reports, extra)
+    return 0 if all(row["ok"] for row in rows) else 1
 
 
 def seed_role(email: str, *, staff: bool) -> tuple[str, dict[str, list[int]]]:

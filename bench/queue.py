@@ -1,21 +1,7 @@
-"""Benchmark: what a slow mail server costs a checkout, in the request or on the queue (pattern 10).
+"""Benchmark: what a slow mail server costs a checkout, the email sent in the request or queued.
 
-    nox -s bench -- queue          (or: python -m bench.queue)
-
-On a throwaway PostgreSQL, a customer checks out ROUNDS carts one after the other
-(after WARM_UP unmeasured ones), through Django's full request path in this process.
-The confirmation email goes over SMTP to a local mail server (aiosmtpd) that takes
-200 ms to accept a message:
-
-- in the request: no broker (the embedded default), so the email task runs in the
-  web process right after the COMMIT, and the customer waits for the mail server;
-- on the queue: ``CELERY_BROKER_URL=redis://…``, the task goes to a Celery worker
-  process (prefork, WORKER_CONCURRENCY processes) and the answer does not wait.
-
-Beside them, the floors measured in the same run: the same checkout with an email
-backend that keeps the email in memory, and with a mail server that answers at
-once. "email at the server" is when the mail server had the email, counted from
-the start of its checkout's request. The queue's row needs a Redis (``servers/redis.py``).
+``nox -s bench -- queue`` (or ``python -m bench.queue``); what it showed and why:
+patterns/10_on_commit/README.md, "What it costs a checkout".
 """
 
 import os
@@ -25,8 +11,8 @@ import sys
 import time
 from contextlib import contextmanager
 
+from bench.environment import shop_database
 from bench.report import machine, print_table
-from servers.shop import shop_environment
 
 ROUNDS = 30
 WARM_UP = 10
@@ -35,52 +21,45 @@ WORKER_CONCURRENCY = 2
 
 
 def main() -> int:
-    from servers.postgres import ThrowawayPostgres
+    """Each row: ROUNDS checkouts through Django's request path, each emailing its confirmation.
+
+    In the request: the email task runs in the web process after the COMMIT (no broker),
+    to a mail server that keeps it in memory or answers at once (the floors), or takes
+    SLOW_MAIL to accept it. On the queue: a Redis broker and a Celery worker process.
+    """
     from servers.redis import redis_server_binary
     from servers.smtp import FakeMailServer
 
-    server = ThrowawayPostgres()
-    os.environ.update(
-        shop_environment(
-            DATABASE_URL=server.url,
+    rows = []
+    with (
+        shop_database(
             DJANGO_SETTINGS_MODULE="bench.settings_smtp",
             DJANGO_ALLOWED_HOSTS="testserver",
             THROTTLE_RATE_USER="100000000/min",  # measuring checkout, not the throttle
             OTEL_SDK_DISABLED="true",
+            CELERY_BROKER_URL=None,  # no broker: the email is sent in the request (the queue's row brings one)
+        ),
+        FakeMailServer() as instant,
+        FakeMailServer(delay=SLOW_MAIL) as slow,
+    ):
+        rows.append(measure("in the request", "in memory (floor)", None, mail=None))
+        rows.append(
+            measure("in the request", "SMTP, answers at once (floor)", instant.port, instant)
         )
-    )
-    os.environ.pop("CELERY_BROKER_URL", None)
-    rows = []
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        with FakeMailServer() as instant, FakeMailServer(delay=SLOW_MAIL) as slow:
-            rows.append(measure("in the request", "in memory (floor)", None, mail=None))
-            rows.append(
-                measure("in the request", "SMTP, answers at once (floor)", instant.port, instant)
-            )
-            rows.append(
-                measure("in the request", f"SMTP, {SLOW_MAIL * 1000:.0f} ms", slow.port, slow)
-            )
-            if redis_server_binary() is None:
-                print("no redis-server to be found: the queue's row is left out", file=sys.stderr)
-            else:
-                rows.append(on_the_queue(slow))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        server.stop()
+        rows.append(measure("in the request", f"SMTP, {SLOW_MAIL * 1000:.0f} ms", slow.port, slow))
+        if redis_server_binary() is None:
+            print("no redis-server to be found: the queue's row is left out", file=sys.stderr)
+        else:
+            rows.append(on_the_queue(slow))
     print_latencies(rows)
     return 0
 
 
 def measure(way: str, mail_server: str, port: int | None, mail, *, wait_for_mail=None) -> dict:
-    """ROUNDS checkouts one after the other; their latency and when their email arrived."""
+    """ROUNDS checkouts one after the other (after WARM_UP): their latency and their emails'.
+
+    An email's time is when the mail server had it, from the start of its checkout's request.
+    """
     from django.conf import settings
 
     print(f"   {way:<15} {mail_server}", file=sys.stderr, flush=True)

@@ -1,25 +1,18 @@
-"""Benchmark: ranked search through the API stack, on catalogues of 1k to 100k products.
+"""Benchmark: ranked search through the API stack, 1k to 100k products, on PostgreSQL and SQLite.
 
-    nox -s bench -- search            (or: python -m bench.search)
-
-For PostgreSQL (a throwaway server) and SQLite (a temporary file), grows one
-catalogue to each size and times ``GET /api/products/?search=TERM`` through
-Django, DRF, the filter and the paginator (APIClient: no network, no server).
-On PostgreSQL each size is measured with the UPPER(name) trigram index and
-without it (the migration that adds it is reversed, then re-applied).
+``nox -s bench -- search`` (or ``python -m bench.search``); what it showed and why:
+patterns/07_search_ranking/README.md#measured.
 """
 
 import json
-import os
 import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
+from bench.environment import shop_database
 from bench.report import machine, print_table
-from servers.shop import shop_environment
 
 SIZES = [1_000, 10_000, 100_000]
 REQUESTS_PER_TERM = 30
@@ -67,53 +60,41 @@ def main() -> int:
 
 def run_child(database: str) -> list[dict]:
     """Each database in its own process: Django is configured once per process."""
-    env = shop_environment(
-        THROTTLE_RATE_ANON="100000000/min",  # measuring search, not the throttle
-        DJANGO_ALLOWED_HOSTS="testserver",  # APIClient's host name
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.search", "--child", database],
+        stdout=subprocess.PIPE,
+        check=True,
+        text=True,
     )
-    server = None
-    if database == "postgresql":
-        from servers.postgres import ThrowawayPostgres
-
-        server = ThrowawayPostgres()
-        env["DATABASE_URL"] = server.url
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='shop-bench-')}/bench.sqlite3"
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.search", "--child"],
-            env=env,
-            stdout=subprocess.PIPE,
-            check=True,
-            text=True,
-        )
-    finally:
-        if server:
-            server.stop()
     return json.loads(result.stdout)
 
 
-def child() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shop.settings"
-    import django
+def child(database: str) -> None:
+    """One catalogue grown to each size, each search timed through APIClient (no network).
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    Django, DRF, the filter and the paginator. On PostgreSQL each size twice: with the
+    UPPER(name) trigram index, and without it (its migration reversed, then re-applied).
+    """
+    with shop_database(
+        database=database,
+        THROTTLE_RATE_ANON="100000000/min",  # measuring search, not the throttle
+        DJANGO_ALLOWED_HOSTS="testserver",  # APIClient's host name
+    ):
+        from django.core.management import call_command
+        from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    rows = []
-    for size in SIZES:
-        grow_catalogue_to(size)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE products_product")
-            rows += measure(size, index="yes")
-            call_command("migrate", "products", "0001", verbosity=0)
-            rows += measure(size, index="no")
-            call_command("migrate", "products", verbosity=0)
-        else:
-            rows += measure(size, index="n/a")
+        rows = []
+        for size in SIZES:
+            grow_catalogue_to(size)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE products_product")
+                rows += measure(size, index="yes")
+                call_command("migrate", "products", "0001", verbosity=0)
+                rows += measure(size, index="no")
+                call_command("migrate", "products", verbosity=0)
+            else:
+                rows += measure(size, index="n/a")
     print(json.dumps(rows))
 
 
@@ -194,6 +175,6 @@ def print_timings(rows: list[dict]) -> None:
 
 if __name__ == "__main__":
     if "--child" in sys.argv:
-        child()
+        child(sys.argv[sys.argv.index("--child") + 1])
     else:
         sys.exit(main())

@@ -1,4 +1,4 @@
-"""The shop's settings with mail going over SMTP to the benchmark's own mail server."""
+"""The shop's settings for ``queue.py``: mail over SMTP to the benchmark's own mail server."""
 
 import os
 

@@ -1,16 +1,9 @@
-"""Soak: hundreds of concurrent clients against a real server, for a bounded time.
+"""Soak: hundreds of concurrent clients against gunicorn for a bounded time, then an audit of the stock.
 
-    nox -s soak                 (or: python -m bench.soak [seconds] [clients])
-
-gunicorn (4 workers x 8 threads) on a throwaway PostgreSQL, loopback only, the
-confirmation emails queued on a throwaway Redis (no worker: the web tier is measured).
-Each client browses, searches, fills a cart with a few hot SKUs and checks out
-with an Idempotency-Key, until the time is up or it has done MAX_STEPS steps.
-Then the audit: units oversold (must be 0), duplicate orders (must be 0), and
-stock + units sold = starting stock, exactly, for every SKU.
+``nox -s soak`` (or ``python -m bench.soak [seconds] [clients]``); exits non-zero when
+anything was oversold, ordered twice, or the stock does not add up.
 """
 
-import json
 import os
 import random
 import statistics
@@ -19,8 +12,10 @@ import threading
 import time
 from collections import Counter
 
+from bench.buyers import audit, buyer_request, buyers_with_carts
+from bench.environment import shop_database
 from bench.report import machine, print_table
-from servers.shop import shop_environment
+from servers.gunicorn import Answer, Gunicorn
 
 DURATION = 30.0  # seconds
 CLIENTS = 200
@@ -30,48 +25,30 @@ HOT_STOCK = 150
 
 
 def main(duration: float = DURATION, clients: int = CLIENTS) -> int:
-    from servers.postgres import ThrowawayPostgres
     from servers.redis import RedisServer
 
-    server = ThrowawayPostgres()
     broker = RedisServer()
-    os.environ.update(
-        shop_environment(
-            DATABASE_URL=server.url,
+    try:
+        with shop_database(
             THROTTLE_RATE_USER="100000000/min",  # soaking the shop, not its throttle
             THROTTLE_RATE_ANON="100000000/min",
             OTEL_SDK_DISABLED="true",
             CELERY_BROKER_URL=broker.url,  # emails queued, as in production; no worker
-        )
-    )
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        from bench.checkout import serving
-
-        call_command("migrate", verbosity=0)
-        world = seed(clients)
-        print(f"Soaking: {clients} clients for {duration:.0f} s…", file=sys.stderr, flush=True)
-        with serving("shop", workers=4, threads=8) as port:
-            results = run(port, world, duration, clients)
-        audit = audit_stock(world)
+        ):
+            world = seed(clients)
+            print(f"Soaking: {clients} clients for {duration:.0f} s…", file=sys.stderr, flush=True)
+            with Gunicorn(dict(os.environ), workers=4, extra_args=("--threads", "8")) as server:
+                results = run(server.port, world, duration, clients)
+            outcome = audit(world["skus"])
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        server.stop()
         broker.stop()
-    report(results, audit, duration, clients)
-    return 0 if audit["oversold"] == audit["duplicates"] == audit["stock_mismatch"] == 0 else 1
+    report(results, outcome, duration, clients)
+    clean = outcome["oversold"] == outcome["duplicates"] == outcome["stock_mismatch"] == 0
+    return 0 if clean else 1
 
 
 def seed(clients: int) -> dict:
     from shop.products.models import SKU, Product
-    from shop.users.models import User
-    from shop.users.serializers import ActiveUserTokenObtainPairSerializer
 
     hot = Product.objects.create(name="Hot item")
     skus = [
@@ -81,11 +58,8 @@ def seed(clients: int) -> dict:
     for n in range(50):
         product = Product.objects.create(name=f"Porcelain piece {n}")
         SKU.objects.create(product=product, code=f"P-{n}", price="19.00", stock=1000)
-    users = User.objects.bulk_create(
-        User(email=f"soak{n}@example.com", is_active=True) for n in range(clients)
-    )
-    tokens = [str(ActiveUserTokenObtainPairSerializer.get_token(u).access_token) for u in users]
-    return {"skus": {s.pk: s.stock for s in skus}, "tokens": tokens}
+    buyers = buyers_with_carts(skus, buyers=clients, carts=0, email="soak")
+    return {"skus": {s.pk: s.stock for s in skus}, "tokens": [buyer.token for buyer in buyers]}
 
 
 def run(port: int, world: dict, duration: float, clients: int) -> dict:
@@ -124,65 +98,28 @@ class Shopper:
     def step(self, *, key: str) -> int:
         roll = self.rng.random()
         if roll < 0.40:
-            return self.call("GET", "/api/products/")
+            return self.send("GET", "/api/products/").status
         if roll < 0.55:
-            return self.call("GET", "/api/products/?search=porcelain")
+            return self.send("GET", "/api/products/?search=porcelain").status
         if self.cart_id is None:
-            status, body = self.request("POST", "/api/carts/", {})
-            if status == 201:
-                self.cart_id = json.loads(body)["id"]
-            return status
+            answer = self.send("POST", "/api/carts/", {})
+            if answer.status == 201:
+                self.cart_id = answer.json()["id"]
+            return answer.status
         if roll < 0.85:
             line = {"sku_id": self.rng.choice(self.hot_skus), "quantity": self.rng.randint(1, 3)}
-            return self.call("POST", f"/api/carts/{self.cart_id}/items/", line)
+            return self.send("POST", f"/api/carts/{self.cart_id}/items/", line).status
         cart_id, self.cart_id = self.cart_id, None  # next round, a fresh cart
-        return self.call("POST", "/api/checkouts/", {"cart_id": cart_id}, key)
+        return self.send("POST", "/api/checkouts/", {"cart_id": cart_id}, key).status
 
-    def call(self, method: str, path: str, body=None, key: str | None = None) -> int:
-        return self.request(method, path, body, key)[0]
-
-    def request(
-        self, method: str, path: str, body=None, key: str | None = None
-    ) -> tuple[int, bytes]:
-        from bench.checkout import http_request
-
+    def send(self, method: str, path: str, body=None, key: str | None = None) -> Answer:
         try:
-            return http_request(self.port, method, path, body, self.token, key)
+            return buyer_request(self.port, method, path, body, token=self.token, key=key)
         except OSError:
-            return 0, b""  # connection refused or reset: counted as status 0
+            return Answer(0, {}, b"")  # connection refused or reset: counted as status 0
 
 
-def audit_stock(world: dict) -> dict:
-    from django.db.models import Count, Sum
-
-    from shop.orders.models import Order, OrderItem
-    from shop.products.models import SKU
-
-    sold = dict(
-        OrderItem.objects.filter(sku_id__in=world["skus"])
-        .values_list("sku_id")
-        .annotate(Sum("quantity"))
-    )
-    stock = dict(SKU.objects.filter(pk__in=world["skus"]).values_list("pk", "stock"))
-    return {
-        "orders": Order.objects.count(),
-        "units_sold": sum(sold.values()),
-        "oversold": sum(max(0, sold.get(pk, 0) - start) for pk, start in world["skus"].items()),
-        "stock_mismatch": sum(
-            abs(start - sold.get(pk, 0) - stock[pk]) for pk, start in world["skus"].items()
-        ),
-        "duplicates": sum(
-            row["n"] - 1
-            for row in Order.objects.values("user", "idempotency_key")
-            .annotate(n=Count("id"))
-            .filter(n__gt=1)
-        ),
-        "starting_stock": sum(world["skus"].values()),
-        "stock_left": sum(stock.values()),
-    }
-
-
-def report(results: dict, audit: dict, duration: float, clients: int) -> None:
+def report(results: dict, outcome: dict, duration: float, clients: int) -> None:
     latencies = sorted(results["latencies"])
     total = len(latencies)
     cuts = statistics.quantiles(latencies, n=100)
@@ -197,7 +134,7 @@ def report(results: dict, audit: dict, duration: float, clients: int) -> None:
             + [codes]
         ],
     )
-    mismatch = audit["stock_mismatch"]
+    mismatch = outcome["stock_mismatch"]
     print_table(
         "Audit of the stock, after the soak",
         [
@@ -210,8 +147,8 @@ def report(results: dict, audit: dict, duration: float, clients: int) -> None:
             "stock + sold = start",
         ],
         [
-            [audit[name] for name in ("orders", "units_sold", "oversold", "duplicates")]
-            + [audit["starting_stock"], audit["stock_left"]]
+            [outcome[name] for name in ("orders", "units_sold", "oversold", "duplicates")]
+            + [outcome["starting_stock"], outcome["stock_left"]]
             + ["yes" if mismatch == 0 else f"NO, off by {mismatch}"]
         ],
     )

@@ -1,61 +1,48 @@
-"""Benchmark: what tracing costs a request (pattern 05).
+"""Benchmark: what tracing costs a request, through the shop's WSGI application in process.
 
-    nox -s bench -- telemetry          (or: python -m bench.telemetry)
-
-One throwaway PostgreSQL with a small catalogue; three processes side by side,
-each building the shop's WSGI application and serving REQUESTS requests of
-``GET /api/products/`` (one page: a count, the products, their SKUs) straight
-through it, no network: tracing off (OTEL_SDK_DISABLED), spans kept by an
-in-memory exporter, and spans printed by the console exporter (to /dev/null).
+``nox -s bench -- telemetry`` (or ``python -m bench.telemetry``); what it showed and why:
+patterns/05_opentelemetry/README.md#measured.
 """
 
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
 from wsgiref.util import setup_testing_defaults
 
+from bench.environment import shop_database
 from bench.report import machine, print_table
 from servers import ROOT
-from servers.shop import shop_environment
 
 REQUESTS = 400
 MODES = ["off", "in-memory exporter", "console exporter"]
 
 
 def main() -> int:
-    from servers.postgres import ThrowawayPostgres
+    """A small catalogue; then one process per mode, each serving REQUESTS requests.
 
-    server = ThrowawayPostgres()
-    env = shop_environment(
-        DATABASE_URL=server.url,
+    ``GET /api/products/`` (a count, the products, their SKUs) straight through the WSGI
+    application: tracing off, spans kept by an in-memory exporter, spans printed by the
+    console exporter (to /dev/null).
+    """
+    with shop_database(
         DJANGO_ALLOWED_HOSTS="localhost",  # the requests' Host
         THROTTLE_RATE_ANON="100000000/min",
-    )
-    try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"],
-            env={**env, "OTEL_SDK_DISABLED": "true"},
-            check=True,
-            cwd=ROOT,
-        )
-        subprocess.run(
-            [sys.executable, "-m", "bench.telemetry", "--seed"],
-            env={**env, "OTEL_SDK_DISABLED": "true"},
-            check=True,
-            cwd=ROOT,
-        )
+        OTEL_SDK_DISABLED="true",  # this process; each child chooses for itself
+    ):
+        seed()
         rows = []
         for mode in MODES:
-            child_env = dict(env)
-            if mode == "off":
-                child_env["OTEL_SDK_DISABLED"] = "true"
-            elif mode == "console exporter":
-                child_env["OTEL_TRACES_EXPORTER"] = "console"
+            env = dict(os.environ)
+            if mode != "off":
+                env.pop("OTEL_SDK_DISABLED")
+            if mode == "console exporter":
+                env["OTEL_TRACES_EXPORTER"] = "console"
             result = subprocess.run(
                 [sys.executable, "-m", "bench.telemetry", "--child", mode],
-                env=child_env,
+                env=env,
                 cwd=ROOT,
                 check=True,
                 text=True,
@@ -63,16 +50,11 @@ def main() -> int:
                 stderr=subprocess.PIPE,
             )
             rows.append(json.loads(result.stderr.strip().splitlines()[-1]))
-    finally:
-        server.stop()
     print_throughput(rows)
     return 0
 
 
 def seed() -> None:
-    import django
-
-    django.setup()
     from shop.products.models import SKU, Product
 
     for n in range(20):
@@ -137,9 +119,7 @@ def print_throughput(rows: list[dict]) -> None:
 
 
 if __name__ == "__main__":
-    if "--seed" in sys.argv:
-        seed()
-    elif "--child" in sys.argv:
+    if "--child" in sys.argv:
         child(sys.argv[sys.argv.index("--child") + 1])
     else:
         sys.exit(main())

@@ -12,8 +12,8 @@ a team runs on its own code) and whether the article's variant has it; one test
 (``tests/kata/test_review_rules.py``) runs the checker over the variants and holds
 the two to each other.
 
-Read by ``kata/walkthrough.py``, ``kata/practice.py``,
-``kata/practice_watch.py`` and ``kata/variants.py``; written into the
+Read by the commands (``kata/walkthrough.py``, ``kata/pattern.py``,
+``kata/readmes.py``, ``kata/practice.py``) and ``kata/variants.py``; written into the
 READMEs by ``kata/readme_blocks.py``. Adding a pattern: one folder, one
 manifest.
 """

@@ -1,15 +1,5 @@
-"""What goes wrong, in a form that can be printed, checked in CI and pasted by no one.
-
-A pytest plugin for a run of one pattern's naive, article and counterexample
-variants with ``--runxfail`` (``nox -s pattern -- NN`` does that run). For each
-test it writes what each variant did: ``holds``, or ``fails`` with the
-assertion's own message and where it was raised. A variant that does something
-else than its test expects (a Holds that fails, a Fails that passes, a failure
-that is not an AssertionError) is a problem, listed apart.
-
-The text is stable from run to run: no timings, no absolute paths, no memory
-addresses, and test order fixed. ``kata/walkthrough.py`` puts it in each
-pattern's README between two HTML comments and checks it there.
+"""What goes wrong: a pytest plugin that writes, per test, what each lesson variant did (holds,
+or fails with the assertion's own message and where), in the same words on every run.
 
     python -m pytest patterns/08_service_layer -m "naive or article or counterexample" \\
         --runxfail -p kata.summary          # prints the block at the end
@@ -25,14 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from kata.roles import SHOP, reading_order, role_of_variant, variant_of
+
 REPO = Path(__file__).resolve().parent.parent
 WIDTH = 96
-ROLE_ORDER = {"naive": 0, "article": 1}  # then counterexamples, in the order they ran
 
 
 @dataclass
 class Outcome:
-    role: str
+    variant: str
     expected_to_fail: bool
     failed: bool = False
     passed: bool = False
@@ -47,11 +38,11 @@ class Summary:
     groups: dict[str, list[Outcome]] = field(default_factory=dict)
 
     def block(self) -> str:
-        width = max((len(o.role) for group in self.groups.values() for o in group), default=7)
+        width = max((len(o.variant) for group in self.groups.values() for o in group), default=7)
         lines = []
         for test, outcomes in self.groups.items():
             lines.append(test)
-            for outcome in sorted(outcomes, key=lambda o: ROLE_ORDER.get(o.role, 2)):
+            for outcome in sorted(outcomes, key=lambda o: reading_order(o.variant)):
                 lines += describe(outcome, width)
         return "\n".join(lines)
 
@@ -60,12 +51,12 @@ class Summary:
         counts: dict[str, int] = {}
         for outcomes in self.groups.values():
             for o in outcomes:
-                counts[o.role] = counts.get(o.role, 0) + (o.failed and not o.problem)
+                counts[o.variant] = counts.get(o.variant, 0) + (o.failed and not o.problem)
         return counts
 
     def problems(self) -> list[str]:
         return [
-            f"{test} [{o.role}]: {o.problem}"
+            f"{test} [{o.variant}]: {o.problem}"
             for test, outcomes in self.groups.items()
             for o in outcomes
             if o.problem
@@ -73,7 +64,7 @@ class Summary:
 
 
 def describe(outcome: Outcome, width: int) -> list[str]:
-    label = f"  {outcome.role:<{width}}  "
+    label = f"  {outcome.variant:<{width}}  "
     if outcome.problem:
         return [f"{label}PROBLEM: {outcome.problem}"]
     if outcome.passed:
@@ -91,14 +82,6 @@ def describe(outcome: Outcome, width: int) -> list[str]:
             subsequent_indent=indent + "  ",
         )
     return text
-
-
-def role_of(item: pytest.Item) -> str | None:
-    for role in ("naive", "article"):
-        if item.get_closest_marker(role):
-            return role
-    counterexample = item.get_closest_marker("counterexample")
-    return counterexample.args[0] if counterexample else None
 
 
 def group_of(item: pytest.Item) -> str:
@@ -155,30 +138,39 @@ def hypothesis_example(report: pytest.TestReport, fixtures: set[str]) -> str:
 
 
 class SummaryPlugin:
+    """For a run of one pattern's lessons with ``--runxfail`` (``kata/runs.py``); the block goes
+    in the pattern's README (``kata/pattern.py``), checked there by ``kata/readmes.py``.
+
+    Stable from run to run: no timings, no absolute paths, no memory addresses, tests in
+    the order they are written. A variant that does something else than its test expects
+    (a Holds that fails, a Fails that passes, a failure that is not an AssertionError) is
+    a problem, listed apart.
+    """
+
     def __init__(self) -> None:
         self.summary = Summary()
-        self.roles: dict[str, tuple[str, str, bool]] = {}
+        self.variants: dict[str, tuple[str, str, bool]] = {}
         self.fixtures: dict[str, set[str]] = {}
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         # In the order the tests are written (pytest-django runs transactional tests last).
         items = session.items
         for item in sorted(items, key=lambda item: (item.location[0], item.location[1] or 0)):
-            role = role_of(item)
-            if role:
+            variant = variant_of(item)
+            if variant and role_of_variant(variant) != SHOP:
                 expected_to_fail = item.get_closest_marker("xfail") is not None
-                self.roles[item.nodeid] = (role, group_of(item), expected_to_fail)
+                self.variants[item.nodeid] = (variant, group_of(item), expected_to_fail)
                 self.fixtures[item.nodeid] = set(getattr(item, "fixturenames", ()))
                 self.summary.groups.setdefault(group_of(item), [])
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.nodeid not in self.roles:
+        if report.nodeid not in self.variants:
             return
-        role, group, expected_to_fail = self.roles[report.nodeid]
+        variant, group, expected_to_fail = self.variants[report.nodeid]
         outcomes = self.summary.groups.setdefault(group, [])
-        outcome = next((o for o in outcomes if o.role == role), None)
+        outcome = next((o for o in outcomes if o.variant == variant), None)
         if outcome is None:
-            outcome = Outcome(role=role, expected_to_fail=expected_to_fail)
+            outcome = Outcome(variant=variant, expected_to_fail=expected_to_fail)
             outcomes.append(outcome)
         if report.failed:
             kind, message, where = assertion_message(report)

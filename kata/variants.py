@@ -41,13 +41,7 @@ from typing import Any
 
 import pytest
 
-from kata import manifest
-
-ROLES = (
-    "naive",
-    "article",
-    "shop",
-)  # each has a pytest marker; any other variant is a counterexample
+from kata import manifest, roles
 
 
 @dataclass(frozen=True)
@@ -68,17 +62,16 @@ class Kata:
     """The variants of one pattern; calling it parametrizes a test over all of them.
 
     Variants run in the order given; ``shop`` must be one of them and always
-    passes. A variant named other than naive or article is a counterexample: code
-    written only to show what one rule prevents (pattern 08's line-by-line locks).
+    passes. Any other than naive and article is a counterexample (``kata/roles.py``).
     """
 
     def __init__(self, **variants: Any) -> None:
-        if "shop" not in variants:
+        if roles.SHOP not in variants:
             raise TypeError("a kata needs the shop's variant, which every test must pass")
         self.variants = variants
 
     def __call__(self, **expected: Holds | Fails):
-        judged = [name for name in self.variants if name != "shop"]
+        judged = [name for name in self.variants if name != roles.SHOP]
         missing, unknown = set(judged) - set(expected), set(expected) - set(judged)
         if missing or unknown or not all(isinstance(e, Holds | Fails) for e in expected.values()):
             raise TypeError(
@@ -87,16 +80,14 @@ class Kata:
             )
         params = []
         for name, variant in self.variants.items():
-            role = name.replace("_", "-")
-            marks = [
-                getattr(pytest.mark, name) if name in ROLES else pytest.mark.counterexample(role)
-            ]
+            shown = name.replace("_", "-")
+            marks = roles.marks(shown)
             outcome = expected.get(name, Holds())
             if isinstance(outcome, Fails):
                 marks.append(
                     pytest.mark.xfail(strict=True, raises=AssertionError, reason=outcome.why)
                 )
-            params.append(pytest.param(variant, id=role, marks=marks))
+            params.append(pytest.param(variant, id=shown, marks=marks))
         return pytest.mark.parametrize("variant", params)
 
 

@@ -1,12 +1,8 @@
-"""The shop's Celery app: ``celery -A shop worker`` and ``celery -A shop beat`` (pattern 10).
+"""The shop's Celery app: ``celery -A shop worker`` and ``celery -A shop beat``.
 
-Configured from Django's settings, every ``CELERY_*`` name there (see the "Background
-tasks" section of ``shop/settings.py``); tasks are found in each app's ``tasks.py``.
-
-Without ``CELERY_BROKER_URL`` there is no worker to talk to: tasks run in the process
-that queues them (``task_always_eager``), which for the shop means right after the
-COMMIT, in the request. A worker or beat started without a broker URL refuses to start
-instead of waiting on a broker that was never configured.
+Configured from the ``CELERY_*`` settings; tasks are found in each app's ``tasks.py``.
+Without a broker, tasks run in the process that queues them: README.md, "Running it on
+more than one machine".
 """
 
 import os
@@ -32,5 +28,5 @@ def start_with_a_broker_and_tracing(sender=None, **kwargs) -> None:
         )
     from shop.core.telemetry import configure_opentelemetry
 
-    # Before the pool forks: the SDK restarts its exporter thread in each child (pattern 05).
+    # Before the pool forks: the SDK restarts its exporter thread in each child.
     configure_opentelemetry()

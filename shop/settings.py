@@ -71,16 +71,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    # Revocable refresh tokens: rotation, logout (pattern 03). `manage.py
+    # Revocable refresh tokens: rotation, logout. `manage.py
     # flushexpiredtokens` (daily, from cron or beat) keeps its tables small.
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "axes",  # the admin login's failure limit
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from /static/ (no CDN)
-    # The six domain apps (pattern 01). Dependencies point one way; see pyproject's
-    # import-linter contracts.
+    # The shop: its shared foundations (core), the outbox, one app per domain.
+    # Dependencies point one way; see pyproject's import-linter contracts.
     "shop.core",
+    "shop.outbox",
     "shop.users",
     "shop.products",
     "shop.carts",
@@ -254,7 +255,7 @@ def cache_from_url(url: str) -> dict:
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 
-# --- Users and authentication (patterns 02 and 03) ---------------------------------
+# --- Users and authentication ------------------------------------------------------
 
 AUTH_USER_MODEL = "users.User"
 
@@ -290,7 +291,7 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
     # The default since simplejwt 5.4, written out because the shop depends on it:
-    # inactive users get no token, no refresh and no access (pattern 03).
+    # inactive users get no token, no refresh and no access.
     "CHECK_USER_IS_ACTIVE": True,
     "UPDATE_LAST_LOGIN": False,
     # A refresh token works once: each refresh revokes it and answers a new pair, so a
@@ -310,16 +311,16 @@ if "EMAIL_FILE_PATH" in os.environ:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
 # Seconds an SMTP connection may hang (Django's default: for ever). An email is sent by a
 # task holding its outbox row's lock: a mail server that stops answering must fail it,
-# to be retried, within the broker's visibility timeout (pattern 10).
+# to be retried, within the broker's visibility timeout.
 EMAIL_TIMEOUT = 30
 
-# --- Notifications to other systems (pattern 10) -----------------------------------------
+# --- Notifications to other systems ------------------------------------------------------
 
 # Who hears about placed orders: a dotted path to notify(*, message_id, topic, payload),
-# called by `manage.py deliver_outbox` at least once per order (dedupe by message_id).
+# called by the outbox's delivery at least once per order (dedupe by message_id).
 ORDER_NOTIFIER = os.environ.get("ORDER_NOTIFIER", "shop.orders.notifications.log_notification")
 
-# --- Background tasks: Celery (pattern 10) -----------------------------------------------
+# --- Background tasks: Celery -----------------------------------------------------------
 # shop/celery.py reads every CELERY_* name here. The outbox stays the source of truth:
 # a task only delivers a message that committed, and the sweep on the beat schedule
 # delivers whatever a lost or exhausted task left behind.
@@ -343,8 +344,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Redis redelivers a task nobody acknowledged within this many seconds: a dead
-    # worker's. Longer than any task runs, or waits for a retry (the shop's wait at most
-    # 32 s), or a live worker's task is run twice. The outbox sweep recovers sooner.
+    # worker's. Longer than any task runs, or waits for a retry (the retry schedule beside
+    # MAX_RETRY_DELAY in shop/outbox/delivery.py), or a live worker's task is run twice.
+    # The outbox sweep recovers sooner.
     "visibility_timeout": 600,
     # A web process waiting on a broker that is gone: a few seconds, then the checkout
     # answers anyway (the sweep delivers its messages later).
@@ -359,7 +361,7 @@ CELERY_BEAT_SCHEDULE = {
     # task out of retries). Safe with many workers: each skips rows another holds. A
     # sweep not started within its interval is dropped, so a backlog never piles up.
     "deliver-outbox": {
-        "task": "shop.core.tasks.deliver_outbox",
+        "task": "shop.outbox.tasks.deliver_outbox",
         "schedule": 10.0,
         "options": {"expires": 10.0},
     },

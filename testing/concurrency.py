@@ -15,7 +15,7 @@ enlisted when the threads start), so another test's or another tool's session
 waiting on a lock never releases it early. Each rendezvous connects its own
 receiver and disconnects it when the run ends, so a test can use several.
 
-Under the timeline recorder (``patterns/timelines``) each run is a scene and each
+Under the timeline recorder (``testing/timelines``) each run is a scene and each
 thread a lane; the harness tells it what only the harness sees: the sessions it
 found blocked on a lock, where it held a thread, and when it let them go. With no
 recorder running those calls do nothing.

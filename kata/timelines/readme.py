@@ -1,15 +1,10 @@
-"""Timelines in a pattern's README: where they go, drawn from a run, checked against the next.
-
-A README asks for a picture with two comments, next to the failure it explains:
+"""Timelines in a pattern's README: the pictures it asks for, drawn from a run into
+``timelines/<test>.svg`` and checked against the next run by their shape.
 
     <!-- kata:timeline test_ten_buyers_of_the_last_unit_make_exactly_one_order naive shop -->
     <!-- kata:timeline end -->
 
 (the variants to draw, in order; none named: every variant the run recorded).
-``nox -s pattern -- 08 --update-readme`` draws ``timelines/<test>.svg`` in the
-pattern's folder and puts the image between the comments; ``nox -s readmes``
-draws it again from a fresh run and fails when the file differs: the drawing
-depends on the shape alone (``shape.py``), so it differs only when the shape does.
 """
 
 import difflib
@@ -19,14 +14,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kata.roles import reading_order
 from kata.timelines import svg
-from kata.timelines.shape import Recorded, shape_of
+from kata.timelines.shape import shape_of
+from testing.timelines.recorded import Recorded
 
 MARKER = re.compile(
     r"<!-- kata:timeline (test_\w+)((?: [\w-]+)*)(?::[^>]*)? -->\n(.*?)<!-- kata:timeline end -->",
     re.S,
 )
-ORDER = {"naive": 0, "article": 1, "shop": 3}  # counterexamples come between
+Recordings = dict[str, list[Recorded]]  # by test, its variants in reading order
 
 
 @dataclass
@@ -43,7 +40,7 @@ def wanted(readme: Path) -> list[Wanted]:
     return [Wanted(m.group(1), m.group(2).split()) for m in MARKER.finditer(readme.read_text())]
 
 
-def recordings(folder: Path) -> dict[str, list[Recorded]]:
+def recordings(folder: Path) -> Recordings:
     """The recordings a run saved (``KATA_TIMELINE_DIR``): by test, in the order they are
     written, and each test's variants in reading order (naive, article, counterexamples, shop)."""
     found: dict[str, list[Recorded]] = {}
@@ -51,11 +48,11 @@ def recordings(folder: Path) -> dict[str, list[Recorded]]:
         recorded = Recorded.from_json(json.loads(path.read_text()))
         found.setdefault(recorded.test, []).append(recorded)
     for variants in found.values():
-        variants.sort(key=lambda r: (ORDER.get(r.variant, 2), r.variant))
+        variants.sort(key=lambda r: (reading_order(r.variant), r.variant))
     return dict(sorted(found.items(), key=lambda item: min(r.line for r in item[1])))
 
 
-def picture(want: Wanted, recorded: dict[str, list[Recorded]]) -> tuple[str | None, str]:
+def picture(want: Wanted, recorded: Recordings) -> tuple[str | None, str]:
     """The SVG for one README marker, or None and why not."""
     runs = recorded.get(want.test, [])
     if want.variants:
@@ -79,7 +76,7 @@ def image(want: Wanted, number: str, variants: list[str]) -> str:
     )
 
 
-def update(pattern: Path, number: str, recorded: dict[str, list[Recorded]]) -> list[str]:
+def update(pattern: Path, number: str, recorded: Recordings) -> list[str]:
     """Draw every picture the README asks for; rewrite its markers. Returns the problems."""
     readme = pattern / "README.md"
     text, problems = readme.read_text(), []
@@ -101,7 +98,7 @@ def update(pattern: Path, number: str, recorded: dict[str, list[Recorded]]) -> l
     return problems
 
 
-def check(pattern: Path, recorded: dict[str, list[Recorded]]) -> list[str]:
+def check(pattern: Path, recorded: Recordings) -> list[str]:
     """What differs between the README's pictures and this run's: the shapes, line by line."""
     problems = []
     for want in wanted(pattern / "README.md"):

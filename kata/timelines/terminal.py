@@ -6,15 +6,14 @@
         2.6  │ ░ │                      buyer 2: lock SKU (waits)
         ...
 
-A column shows its lane's state on each line: ``●`` a statement, ``✔`` COMMIT,
-``↺`` ROLLBACK, ``✘`` an error, ``◆`` held by the harness, ``│`` in a
-transaction, ``░`` blocked on a lock, ``┊`` held, waiting for the others.
-Lanes are named and ordered as in the README's picture (``shape.py``).
+Lanes are named and ordered as in the README's picture (``shape.py``); ``LEGEND`` says the rest.
 """
 
 import re
 
-from kata.timelines.shape import Recorded, Step, shape_of
+from kata.timelines.shape import shape_of
+from kata.timelines.steps import Step
+from testing.timelines.recorded import Recorded
 
 WIDTH = 100
 MARKS = {"commit": "✔", "rollback": "↺", "hold": "◆"}
@@ -34,7 +33,8 @@ def everything(recorded: dict[str, list[Recorded]]) -> list[str]:
 
 
 def render(recorded: Recorded) -> list[str]:
-    lines = [f"{recorded.test} [{recorded.variant}] {recorded.outcome}".rstrip()]
+    variant = f" [{recorded.variant}]" if recorded.variant else ""
+    lines = [f"{recorded.test}{variant} {recorded.outcome}".rstrip()]
     for scene in recorded.scenes:
         shape = shape_of(scene)
         lines += swimlanes(shape.names, shape.steps, scene.syncs)

@@ -23,7 +23,7 @@ from django.db import transaction
 from kata.variants import Fails, Holds, Kata, load_variant, said
 from servers.celery import celery_on_broker, worker_thread
 from shop.checkouts import services as checkout
-from shop.orders.effects import order_announce
+from shop.orders.announcements import order_announce
 from testing import timelines
 from testing.crashes import CheckedClient, answer, describe
 from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory

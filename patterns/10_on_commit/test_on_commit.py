@@ -32,11 +32,12 @@ from hypothesis import strategies as st
 
 from kata.variants import Fails, Holds, Kata, load_variant, said
 from shop.checkouts import services as checkout
-from shop.core.models import OutboxMessage
-from shop.core.outbox import DeliveryRun, deliver_pending, outbox_put
 from shop.core.side_effects import after_commit
-from shop.orders.effects import order_announce
+from shop.orders.announcements import order_announce
 from shop.orders.models import Order
+from shop.outbox.delivery import DeliveryRun, deliver_pending
+from shop.outbox.models import OutboxMessage
+from shop.outbox.services import outbox_put
 from shop.products.errors import InsufficientStock
 from testing.concurrency import run_concurrently
 from testing.crashes import CheckedClient, answer

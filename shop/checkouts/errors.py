@@ -1,4 +1,4 @@
-"""Checkout errors (pattern 08)."""
+"""Checkout errors."""
 
 from shop.core.errors import DomainError
 

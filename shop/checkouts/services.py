@@ -1,4 +1,4 @@
-"""Checkout: turning a cart into an order, once (pattern 08)."""
+"""Checkout: turning a cart into an order, once."""
 
 import hashlib
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from shop.carts.selectors import cart_locked, cart_quantities
 from shop.carts.services import cart_empty
 from shop.checkouts.errors import EmptyCart, IdempotencyKeyReused
 from shop.core.telemetry import tracer
-from shop.orders.effects import order_announce
+from shop.orders.announcements import order_announce
 from shop.orders.selectors import order_for_key
 from shop.orders.services import Line, order_create
 from shop.products.selectors import skus_locked_for_sale

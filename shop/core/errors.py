@@ -1,10 +1,7 @@
-"""Domain errors: what went wrong in business terms, raised by services.
+"""Domain errors: the base every app's errors extend, and the two every app shares.
 
-Each carries the HTTP status and machine-readable code that the one exception
-handler (``shop.core.exception_handler``) turns into ``{"detail", "code"}``.
-Services raise these; views never catch them. Core holds the base and the two
-errors every app shares; each app declares its own in ``<app>/errors.py``
-(pattern 01: core knows no domain).
+Each carries the HTTP status and code that ``shop.core.exception_handler`` turns into
+``{"detail", "code"}``; each app declares its own in ``<app>/errors.py``.
 """
 
 from typing import ClassVar

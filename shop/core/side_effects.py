@@ -1,4 +1,4 @@
-"""Side effects after commit (pattern 10)."""
+"""Side effects after commit: a callback that runs only if the transaction commits."""
 
 from collections.abc import Callable
 from functools import partial, update_wrapper

@@ -1,36 +1,6 @@
-"""OpenTelemetry for the shop, configured from the standard OTEL_* variables (pattern 05).
+"""OpenTelemetry for the shop: tracing from the standard OTEL_* variables, set up once per process.
 
-Call ``configure_opentelemetry()`` once per process, before Django builds its
-WSGI/ASGI handler: the handler reads MIDDLEWARE when it is built, and
-``DjangoInstrumentor`` works by adding its middleware there. ``manage.py``,
-``shop/wsgi.py`` and ``shop/asgi.py`` do it first thing.
-
-- ``OTEL_SDK_DISABLED=true``: nothing is configured, nothing is traced.
-- ``OTEL_TRACES_EXPORTER``: ``none`` (default: spans are made but go nowhere),
-  ``console`` (printed as JSON), ``otlp`` (HTTP/protobuf to
-  ``OTEL_EXPORTER_OTLP_ENDPOINT``, with the ``otlp`` extra installed), or a
-  comma-separated list of them. ``OTEL_EXPORTER_OTLP_PROTOCOL`` is not read:
-  OTLP here is always HTTP/protobuf.
-  Every real exporter sits behind a ``BatchSpanProcessor``: spans are queued and
-  sent by a background thread, never by the request that made them.
-- ``OTEL_TRACES_SAMPLER`` and ``OTEL_TRACES_SAMPLER_ARG`` (for instance
-  ``parentbased_traceidratio`` and ``0.1``): read by the SDK's ``TracerProvider``
-  itself; the default keeps every trace (``parentbased_always_on``).
-- ``OTEL_PYTHON_DISABLED_INSTRUMENTATIONS``: a comma-separated list of
-  ``django``, ``psycopg``, ``sqlite3``, ``celery`` to leave out, as ``opentelemetry-instrument``
-  reads it; ``psycopg`` drops the per-query spans (their cost is measured in
-  ``nox -s bench -- checkout``).
-- ``OTEL_SERVICE_NAME`` or ``service.name`` in ``OTEL_RESOURCE_ATTRIBUTES``
-  (default ``shop``), and any other resource attributes (for instance
-  ``deployment.environment=staging``) describe the process.
-
-Forking servers: ``gunicorn.conf.py`` calls this in each worker right after the
-fork (``post_fork``), before the worker loads ``shop.wsgi``. With ``--preload``
-the master has configured it already and the workers inherit it; the SDK
-restarts its batch exporter's thread in each child (an at-fork hook), and
-``tests/serving/test_gunicorn_telemetry.py`` checks that spans leave every worker.
-Celery workers and beat call it when they start (``worker_init`` in ``shop/celery.py``),
-before the pool forks, and inherit it the same way.
+The variables, and where each process sets it up: README.md, "Tracing".
 """
 
 import os
@@ -45,6 +15,9 @@ _configured = False
 
 def configure_opentelemetry(*, span_processor: SpanProcessor | None = None) -> bool:
     """Set up tracing and instrument Django and its database driver; once per process.
+
+    Before Django builds its WSGI/ASGI handler: the handler reads MIDDLEWARE when it is
+    built, and ``DjangoInstrumentor`` works by adding its middleware there.
 
     ``span_processor`` replaces the exporter chosen by OTEL_TRACES_EXPORTER (the
     tests pass an in-memory one). Returns whether tracing is on.
@@ -122,7 +95,7 @@ def instrument_django_and_database() -> None:
 
 
 def instrument_celery() -> None:
-    """Tasks join the trace that queued them (issue 13, pattern 10).
+    """Tasks join the trace that queued them.
 
     Publishing a task writes the current trace context into its headers; the worker
     starts the task's span from them. So a checkout and the task that emails its

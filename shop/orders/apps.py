@@ -8,9 +8,9 @@ class OrdersConfig(AppConfig):
     label = "orders"
 
     def ready(self) -> None:
-        from shop.core import outbox
         from shop.orders.emails import ORDER_CONFIRMATION_EMAIL, order_confirmation_email
         from shop.orders.notifications import ORDER_PLACED, order_placed
+        from shop.outbox.delivery import register
 
-        outbox.register(ORDER_PLACED, order_placed)
-        outbox.register(ORDER_CONFIRMATION_EMAIL, order_confirmation_email)
+        register(ORDER_PLACED, order_placed)
+        register(ORDER_CONFIRMATION_EMAIL, order_confirmation_email)

@@ -1,10 +1,7 @@
-"""Emails about orders. Sent after commit (pattern 10), never inside the checkout's transaction.
+"""Emails about orders. Sent after commit, never inside the checkout's transaction.
 
-The confirmation is an outbox message (topic ``order.confirmation_email``), written
-with the order and delivered at least once: a worker killed after the mail server
-took the email and before the row was marked sends it again. So the email's
-Message-ID comes from the outbox message id: a redelivery is the same email, and the
-customer's mail client shows it once.
+The confirmation is an outbox message, delivered at least once, so its Message-ID comes from
+the message id: a redelivery is the same email (patterns/10_on_commit/README.md).
 """
 
 from typing import Any

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-# What an order item keeps of the catalogue as it was at checkout (pattern 09).
+# What an order item keeps of the catalogue as it was at checkout.
 SNAPSHOT_FIELDS = ["product_name", "sku_code", "unit_price", "quantity", "line_total"]
 
 
@@ -23,8 +23,8 @@ class Order(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Wider than a SKU price (12 digits): 1000 units of the dearest SKU, many lines.
     total = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0.00"))
-    # The client's Idempotency-Key, and a fingerprint of the request it came with
-    # (pattern 08). Unique per user in the database: two concurrent requests with
+    # The client's Idempotency-Key, and a fingerprint of the request it came with.
+    # Unique per user in the database: two concurrent requests with
     # one key cannot both create an order.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
@@ -51,10 +51,10 @@ class Order(models.Model):
 
 
 class OrderItem(models.Model):
-    """What the customer bought, as it was then (pattern 09)."""
+    """What the customer bought, as it was then."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    # For reporting and joins. PROTECT: a SKU that was sold cannot be purged (pattern 06).
+    # For reporting and joins. PROTECT: a SKU that was sold cannot be purged.
     sku = models.ForeignKey("products.SKU", on_delete=models.PROTECT, related_name="order_items")
     product_name = models.CharField(max_length=200)
     sku_code = models.CharField(max_length=64)

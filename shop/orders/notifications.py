@@ -1,12 +1,7 @@
-"""Telling other systems that an order was placed (pattern 10).
+"""Telling other systems that an order was placed: the outbox's "order.placed" handler.
 
-The checkout writes an "order.placed" outbox row in its transaction; after the
-COMMIT a task calls ``order_placed`` for it (``shop/core/tasks.py``), and the outbox
-sweep or ``manage.py deliver_outbox`` does if that task did not: at least once.
-Where the notification goes is the ``ORDER_NOTIFIER`` setting: a dotted path to
-``notify(*, message_id, topic, payload)``, for instance a webhook poster. It
-must deduplicate by ``message_id``: a crash after it ran and before the relay
-committed sends the same message again.
+It calls the ``ORDER_NOTIFIER`` setting's ``notify(*, message_id, topic, payload)``, which must
+deduplicate by ``message_id``: delivery is at least once (patterns/10_on_commit/README.md).
 """
 
 import json

@@ -6,7 +6,7 @@ from django.utils import timezone
 class Product(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    # Soft delete (pattern 06): archived products leave the catalogue but stay
+    # Soft delete: archived products leave the catalogue but stay
     # intact wherever they were ordered.
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -52,7 +52,7 @@ def product_purge(*, product: Product) -> None:
 def still_referenced(product_id: int) -> StillReferenced | None:
     """Count the rows that protect the product's SKUs, without naming their apps.
 
-    Products sit below orders in the dependency graph (pattern 01): instead of
+    Products sit below orders in the dependency graph: instead of
     importing OrderItem, ask the model graph which relations PROTECT a SKU.
     """
     purged = [

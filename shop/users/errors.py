@@ -1,4 +1,4 @@
-"""Identity errors (pattern 03)."""
+"""Identity errors."""
 
 from shop.core.errors import DomainError
 

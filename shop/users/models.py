@@ -75,7 +75,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # unique=True alone compares bytes: "Ann@x.io" and "ann@x.io" would both fit.
     # The constraint in Meta closes that; this one keeps Django's auth checks happy.
     email = models.EmailField(max_length=254, unique=True)
-    # Inactive until the email address is verified (pattern 02/03).
+    # Inactive until the email address is verified.
     is_active = models.BooleanField(default=False)
     # When the address was verified. Verification tokens hash it, so a used link
     # stays used even if staff later deactivate the account (is_active goes back

@@ -8,7 +8,7 @@ class AdminExemptUserRateThrottle(UserRateThrottle):
 
     Returning ``None`` from ``get_cache_key`` is DRF's documented way to skip a
     throttle: no counter is read or written for staff, so an internal dashboard
-    making hundreds of requests never trips it (pattern 04).
+    making hundreds of requests never trips it.
     """
 
     def get_cache_key(self, request: Request, view) -> str | None:

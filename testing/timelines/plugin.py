@@ -1,29 +1,30 @@
-"""The pytest plugin: record each test's scenes; print them after it, or save them.
+"""The pytest plugin: record each test's scenes and save them, one JSON file per test and variant.
 
-    python -m pytest patterns/08_service_layer -p testing.timelines.plugin -k ten_buyers
+    KATA_TIMELINE_DIR=/tmp/timelines python -m pytest patterns/08_service_layer \
+        -p testing.timelines.plugin -k ten_buyers
 
-prints, after each test that ran threads against the database, its swimlanes.
-With ``KATA_TIMELINE_DIR`` set it writes each such test's recording there as JSON
-instead (one file per test and variant), for ``kata/walkthrough.py`` to print
-the variants of one test one after the other and to draw the READMEs' pictures.
+Each test that ran threads against the database is saved there as ``Recorded``
+(``recorded.py``), named by its ``variant(name)`` marker. ``kata/timelines/`` draws them;
+``-p kata.timelines.printing`` prints each test's swimlanes after it instead.
 """
 
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from kata.timelines.shape import Recorded, variant_of
-from kata.timelines.terminal import render
 from testing.timelines import recorder
+from testing.timelines.recorded import Recorded
 
 
 class TimelinePlugin:
-    def __init__(self, config: pytest.Config, save_to: Path | None) -> None:
-        self.config = config
-        self.save_to = save_to
+    """Records each test; hands its recording to ``keep`` once the test's outcome is known."""
+
+    def __init__(self, keep: Callable[[Recorded], None]) -> None:
+        self.keep = keep
         self.recorded: dict[str, Recorded] = {}
 
     @pytest.hookimpl(wrapper=True)
@@ -35,9 +36,10 @@ class TimelinePlugin:
             recording = recorder.stop()
             scenes = [s for s in recording.scenes if len(s.pids) > 1]
             if scenes:
+                variant = item.get_closest_marker("variant")
                 self.recorded[item.nodeid] = Recorded(
                     test=item.originalname,
-                    variant=variant_of(item),
+                    variant=variant.args[0] if variant else "",
                     outcome="",
                     scenes=scenes,
                     line=item.location[1] or 0,
@@ -49,22 +51,24 @@ class TimelinePlugin:
             return
         if report.when == "call":
             recorded.outcome = "passes" if report.passed else "fails"
-        if report.when != "teardown":
-            return
-        del self.recorded[report.nodeid]
-        if self.save_to is not None:
-            name = re.sub(r"[^\w.-]+", "_", f"{recorded.test}[{recorded.variant}]")
-            (self.save_to / f"{name}.json").write_text(json.dumps(recorded.to_json()))
-            return
-        reporter = self.config.pluginmanager.getplugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line("")
-            for line in render(recorded):
-                reporter.write_line(line)
+        if report.when == "teardown":
+            del self.recorded[report.nodeid]
+            self.keep(recorded)
+
+
+def save_in(folder: Path) -> Callable[[Recorded], None]:
+    def save(recorded: Recorded) -> None:
+        name = re.sub(r"[^\w.-]+", "_", f"{recorded.test}[{recorded.variant}]")
+        (folder / f"{name}.json").write_text(json.dumps(recorded.to_json()))
+
+    return save
 
 
 def pytest_configure(config: pytest.Config) -> None:
     folder = os.environ.get("KATA_TIMELINE_DIR")
-    config.pluginmanager.register(
-        TimelinePlugin(config, Path(folder) if folder else None), "kata-timelines"
-    )
+    if not folder:
+        raise pytest.UsageError(
+            "-p testing.timelines.plugin saves each test's recording in the folder "
+            "KATA_TIMELINE_DIR names: set it"
+        )
+    config.pluginmanager.register(TimelinePlugin(save_in(Path(folder))), "timelines")

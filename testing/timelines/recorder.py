@@ -1,78 +1,20 @@
-"""The recording: per scene (one forced interleaving), its lanes, statements, waits and sync points.
-
-A *scene* is one run of the harness (``run_concurrently``, ``run_meanwhile``):
-only what happens inside it is recorded, so a test's setup and its assertions
-stay out of the picture. A *lane* is one thread of the scene, with its own
-database connection (its own backend pid).
-
-Statements are seen by an execute wrapper that the lane appends last, so it is
-the innermost one: its times are the database's, not a hook's that runs around it.
-COMMIT and ROLLBACK do not go through execute wrappers; the lane wraps that
-connection's ``_commit`` and ``_rollback`` while it records.
-"""
+"""The recorder: while a test runs, each scene's lanes (a thread each, with its own database
+connection), their statements, COMMITs and ROLLBACKs with their times, the waits the harness
+saw and its sync points. A scene is one run of the harness (``run_concurrently``, ...)."""
 
 import re
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from django.apps import apps
 from django.db import connections
+
+from testing.timelines.recorded import Event, Scene, Sync
 
 SQL_KEPT = 2000  # characters of a statement kept: enough to say what it did
 PARAMS_KEPT = 50
-
-
-@dataclass
-class Event:
-    lane: str
-    kind: str  # "sql", "commit", "rollback" or "hold" (held by the harness)
-    start: float  # seconds since the scene started
-    end: float | None = None
-    sql: str = ""
-    params: list[str] = field(default_factory=list)
-    error: str = ""  # the SQLSTATE of a database error, else the exception's class
-    waited: bool = False  # seen blocked on a lock (by the harness, or by a deadlock report)
-    autocommit: bool = False  # sent outside a transaction: it commits by itself
-    cycle: list[int] = field(default_factory=list)  # a deadlock's: the other backends in it
-
-
-@dataclass
-class Sync:
-    """A moment the harness orders everything around: a rendezvous lets go, a pause ends."""
-
-    time: float
-    label: str
-
-
-@dataclass
-class Scene:
-    title: str
-    lanes: list[str] = field(default_factory=list)  # in the order they joined
-    pids: dict[str, int] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
-    syncs: list[Sync] = field(default_factory=list)
-    started: float = field(default_factory=time.perf_counter, repr=False)
-
-    def now(self) -> float:
-        return time.perf_counter() - self.started
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        del data["started"]
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Scene":
-        return cls(
-            title=data["title"],
-            lanes=data["lanes"],
-            pids=data["pids"],
-            events=[Event(**e) for e in data["events"]],
-            syncs=[Sync(**s) for s in data["syncs"]],
-        )
 
 
 class Recording:
@@ -97,9 +39,24 @@ def start() -> Recording:
 
 
 def stop() -> Recording | None:
+    """Stop recording; what was recorded, each scene's tables named."""
     global _recording
     recording, _recording = _recording, None
+    if recording is not None:
+        for each in recording.scenes:
+            each.nouns = nouns_of(each)
     return recording
+
+
+def nouns_of(scene: Scene) -> dict[str, list[str]]:
+    """What the scene's tables are called: for one row and for several, as their models say
+    (``verbose_name``, ``verbose_name_plural``): "SKU" where the SQL says "products_sku"."""
+    sql = "\n".join(event.sql for event in scene.events)
+    return {
+        meta.db_table: [str(meta.verbose_name), str(meta.verbose_name_plural)]
+        for meta in (model._meta for model in apps.get_models(include_auto_created=True))
+        if f'"{meta.db_table}"' in sql
+    }
 
 
 # --- What the harness calls; each does nothing when nothing records -----------------------------
@@ -144,6 +101,7 @@ def lane(name: str) -> Iterator[None]:
         recording.lanes[unique] = here
     db = connections["default"]
     db.execute_wrappers.append(here.record_statement)
+    # COMMIT and ROLLBACK go through no execute wrapper: wrap the connection's own.
     db._commit = here.record_transaction_end("commit", db._commit)
     db._rollback = here.record_transaction_end("rollback", db._rollback)
     _here.lane = here
@@ -213,7 +171,10 @@ class Lane:
         self.append(event)
         self.sending = event
         try:
-            return execute(sql, params, many, context)
+            result = execute(sql, params, many, context)
+            rows = context["cursor"].rowcount
+            event.rows = rows if rows >= 0 else None
+            return result
         except Exception as exc:
             event.error = sqlstate(exc) or type(exc).__name__
             if event.error == "40P01":

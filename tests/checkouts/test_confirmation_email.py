@@ -118,8 +118,8 @@ def test_a_confirmation_delivered_twice_is_the_same_email_to_the_customer(
 ):
     """Delivery is at least once (a worker killed after the mail server took it sends it
     again): the Message-ID comes from the outbox message, so mail clients show it once."""
-    from shop.core.models import OutboxMessage
-    from shop.core.outbox import deliver_message
+    from shop.outbox.delivery import deliver_message
+    from shop.outbox.models import OutboxMessage
 
     checkout(customer_client, full_cart.pk)  # the test's transaction never commits:
     email = OutboxMessage.objects.get(topic="order.confirmation_email")  # not sent yet

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from shop.core.models import OutboxMessage
+from shop.outbox.models import OutboxMessage
 from testing.factories import CartItemFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db

@@ -36,7 +36,7 @@ from rest_framework.test import APIClient
 from servers import ROOT
 from servers.celery import celery_on_broker
 from servers.smtp import FakeMailServer
-from shop.core.models import OutboxMessage
+from shop.outbox.models import OutboxMessage
 from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
 pytestmark = [

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from kata import manifest, manifest_docs, readme_blocks, walkthrough
+from kata import pattern as pattern_command
 from kata.manifest import ManifestError
 
 EXAMPLE = """
@@ -222,8 +223,8 @@ def test_the_walkthrough_shows_each_pattern_with_its_manifests_title_and_rule(ca
     assert f"rule {pattern.rule} naive red in 1 of 1" in " ".join(rest.split())
 
 
-def test_the_walkthrough_refuses_an_unknown_pattern_naming_those_there_are(capsys):
-    assert walkthrough.main(["42"]) == 2
+def test_the_pattern_command_refuses_an_unknown_pattern_naming_those_there_are(capsys):
+    assert pattern_command.main(["42"]) == 2
 
     numbers = ", ".join(p.number for p in manifest.patterns())
     assert capsys.readouterr().out == f"No pattern '42'. Choose one of: {numbers}.\n"

@@ -10,7 +10,9 @@ READMES = sorted([*REPO.glob("*.md"), *(REPO / "patterns").rglob("*.md")])
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")  # [text](target#anchor)
 # `shop/checkouts/services.py` and the like, in backticks; `patterns/NN_name/…` is a
 # placeholder, not a file.
-NAMED_FILE = re.compile(r"`((?:shop|tests|patterns|bench|servers)/[\w/.\-]+\.(?:py|toml|md|svg))`")
+NAMED_FILE = re.compile(
+    r"`((?:shop|tests|patterns|bench|servers|kata|testing)/[\w/.\-]+\.(?:py|toml|md|svg))`"
+)
 
 
 def missing_targets(readme: Path) -> list[str]:

@@ -17,6 +17,7 @@ markers =
     article: article
     shop: shop
     counterexample: counterexample
+    variant: variant
 """
 
 

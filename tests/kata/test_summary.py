@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kata import walkthrough
+from kata import runs
 from kata.summary import REPO, Outcome, Summary, hypothesis_example, stable
 
 
@@ -94,7 +94,7 @@ def test_an_explicit_example_with_a_fixture_printed_as_an_object_still_reads():
 
 @pytest.fixture
 def a_pattern(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setattr(walkthrough, "PATTERNS", tmp_path)
+    monkeypatch.setattr(runs, "PATTERNS", tmp_path)
     (tmp_path / "99_example").mkdir()
     readme = tmp_path / "99_example" / "README.md"
     readme.write_text(
@@ -107,10 +107,10 @@ def a_pattern(tmp_path, monkeypatch) -> Path:
 def test_a_block_written_into_a_readme_reads_back_the_same_and_leaves_the_rest(a_pattern):
     block = "test_one\n  naive    holds"
 
-    walkthrough.write_readme_block("99", "99_example", block)
-    walkthrough.write_readme_block("99", "99_example", block)  # idempotent
+    runs.write_readme_block("99", "99_example", block)
+    runs.write_readme_block("99", "99_example", block)  # idempotent
 
-    assert walkthrough.readme_block("99_example") == block
+    assert runs.readme_block("99_example") == block
     text = a_pattern.read_text()
     assert text.startswith("# 99\n\n## What goes wrong\n\n")
     assert text.endswith("\n\n## The fix\n")

@@ -7,12 +7,12 @@ from django.db import connection, transaction
 from django.db.models.signals import pre_save
 
 from kata.timelines import readme, svg, terminal
-from kata.timelines.shape import Recorded, shape_of
+from kata.timelines.shape import shape_of
 from shop.products.models import Product
 from testing.concurrency import Rendezvous, run_concurrently, run_meanwhile
 from testing.factories import ProductFactory
 from testing.timelines import recorder
-from testing.timelines.recorder import Event, Scene, Sync
+from testing.timelines.recorded import Event, Recorded, Scene, Sync
 
 LOCK_AND_RENAME = 'SELECT * FROM "products_product" WHERE id = %s FOR UPDATE'
 
@@ -104,6 +104,31 @@ def scene_where(first_to_lock: str) -> Scene:
             Event(other, "rollback", 0.011, 0.012),
         ],
         syncs=[Sync(0.004, "rendezvous lets go: 1 held, 1 wait on a lock")],
+        nouns={"products_sku": ["SKU", "SKUs"]},  # as the recorder names it, from the model
+    )
+
+
+@pytest.mark.postgres(reason="row locks")
+def test_a_recording_names_its_tables_as_their_models_do(a_product_two_threads_lock):
+    assert a_product_two_threads_lock.nouns == {"products_product": ["product", "products"]}
+
+
+def test_a_statement_on_several_rows_names_them_in_the_plural():
+    scene = scene_where("buyer 1")
+    for lock in scene.events[:2]:
+        lock.rows = 2
+
+    assert shape_of(scene).text().splitlines()[1] == (
+        " 1 buyer 1: lock SKUs; buyer 2: lock SKUs (waits)"
+    )
+
+
+def test_a_table_the_recording_does_not_name_is_drawn_without_its_apps_prefix():
+    scene = scene_where("buyer 1")
+    scene.nouns = {}
+
+    assert (
+        shape_of(scene).text().splitlines()[1] == " 1 buyer 1: lock sku; buyer 2: lock sku (waits)"
     )
 
 

@@ -16,7 +16,7 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG=true python manage.py seed_demo"
             )
         # Apps offer a `seed_demo(stdout)` method on their AppConfig; core finds them
-        # through the app registry, so it imports none of them (pattern 01).
+        # through the app registry, so it imports none of them.
         with transaction.atomic():
             for config in apps.get_app_configs():
                 if hasattr(config, "seed_demo"):

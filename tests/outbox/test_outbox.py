@@ -16,9 +16,10 @@ from django.db import transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from shop.core import outbox
-from shop.core.models import OutboxMessage
-from shop.core.outbox import deliver_pending, outbox_put
+from shop.outbox import delivery
+from shop.outbox.delivery import deliver_pending
+from shop.outbox.models import OutboxMessage
+from shop.outbox.services import outbox_put
 from testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def delivered(monkeypatch) -> list[tuple]:
             raise ConnectionError(f"the receiver is down ({payload['n']})")
         calls.append((message_id, payload))
 
-    monkeypatch.setitem(outbox.handlers, TOPIC, handle)
+    monkeypatch.setitem(delivery.handlers, TOPIC, handle)
     return calls
 
 
@@ -78,19 +79,19 @@ def test_a_topic_takes_one_handler():
     def handler(message_id, payload):
         pass
 
-    outbox.register(TOPIC, handler)
+    delivery.register(TOPIC, handler)
     try:
-        outbox.register(TOPIC, handler)  # the same one again: harmless
+        delivery.register(TOPIC, handler)  # the same one again: harmless
         with pytest.raises(ImproperlyConfigured, match=TOPIC):
-            outbox.register(TOPIC, lambda message_id, payload: None)
+            delivery.register(TOPIC, lambda message_id, payload: None)
     finally:
-        del outbox.handlers[TOPIC]
+        del delivery.handlers[TOPIC]
 
 
 def test_the_orders_app_handles_order_placed():
     from shop.orders.notifications import order_placed
 
-    assert outbox.handlers["order.placed"] is order_placed
+    assert delivery.handlers["order.placed"] is order_placed
 
 
 def test_the_default_order_notifier_logs_the_notification(caplog):
@@ -131,7 +132,7 @@ def test_a_failing_handler_is_recorded_logged_and_skipped_then_retried_later(del
     [failing] = put(1, fail=True)
     after = put(2)
 
-    with caplog.at_level(logging.ERROR, logger="shop.core.outbox"):
+    with caplog.at_level(logging.ERROR, logger="shop.outbox.delivery"):
         run = deliver_pending()
 
     message = OutboxMessage.objects.get(pk=failing)
@@ -163,7 +164,7 @@ def test_a_failed_message_waits_longer_after_each_attempt_up_to_an_hour(delivere
         OutboxMessage.objects.filter(pk=failing).update(retry_at=None)  # time passes
 
     assert waits == [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 3600, 3600, 3600]
-    assert [outbox.retry_delay(n).total_seconds() for n in (1, 100)] == [2, 3600]
+    assert [delivery.retry_delay(n).total_seconds() for n in (1, 100)] == [2, 3600]
 
 
 def test_a_failing_handlers_database_writes_are_undone(monkeypatch):
@@ -171,7 +172,7 @@ def test_a_failing_handlers_database_writes_are_undone(monkeypatch):
         UserFactory(email="half-done@example.com")
         raise ConnectionError("the receiver is down")
 
-    monkeypatch.setitem(outbox.handlers, TOPIC, write_then_fail)
+    monkeypatch.setitem(delivery.handlers, TOPIC, write_then_fail)
     put(1)
 
     deliver_pending()
@@ -196,7 +197,7 @@ def test_a_run_ends_after_the_messages_pending_when_it_started(monkeypatch):
     def and_another(message_id, payload):
         outbox_put(topic=TOPIC, payload={"n": payload["n"] + 1})
 
-    monkeypatch.setitem(outbox.handlers, TOPIC, and_another)
+    monkeypatch.setitem(delivery.handlers, TOPIC, and_another)
     put(2)
 
     run = deliver_pending()
@@ -288,7 +289,7 @@ def test_the_command_in_a_loop_stops_on_sigterm_after_the_message_in_hand(monkey
     def handle_then_get_stopped(message_id, payload):
         os.kill(os.getpid(), signal.SIGTERM)  # what a deploy sends the relay
 
-    monkeypatch.setitem(outbox.handlers, TOPIC, handle_then_get_stopped)
+    monkeypatch.setitem(delivery.handlers, TOPIC, handle_then_get_stopped)
     put(3)
 
     output = deliver_outbox("--loop")
@@ -313,7 +314,7 @@ def test_staff_read_the_outbox_filtered_by_delivery_and_searched_by_id(admin_cli
     waiting = put(1)[0]
 
     def listed(query: str) -> set:
-        response = admin_client.get(f"/admin/core/outboxmessage/{query}")
+        response = admin_client.get(f"/admin/outbox/outboxmessage/{query}")
         assert response.status_code == 200
         return {message.pk for message in response.context["cl"].result_list}
 
@@ -326,10 +327,10 @@ def test_staff_read_the_outbox_filtered_by_delivery_and_searched_by_id(admin_cli
 
 def test_nobody_adds_edits_or_deletes_a_message_in_the_admin(admin_client):
     [message] = put(1)
-    page = f"/admin/core/outboxmessage/{message}/change/"
+    page = f"/admin/outbox/outboxmessage/{message}/change/"
 
-    assert admin_client.get("/admin/core/outboxmessage/add/").status_code == 403
-    assert admin_client.get(f"/admin/core/outboxmessage/{message}/delete/").status_code == 403
+    assert admin_client.get("/admin/outbox/outboxmessage/add/").status_code == 403
+    assert admin_client.get(f"/admin/outbox/outboxmessage/{message}/delete/").status_code == 403
     assert admin_client.get(page).status_code == 200  # view only
     assert admin_client.post(page, {"topic": "changed"}).status_code == 403
     assert OutboxMessage.objects.get(pk=message).topic == TOPIC

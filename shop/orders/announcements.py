@@ -1,16 +1,13 @@
-"""What the world hears when an order is placed, and when (pattern 10).
+"""Announcing a placed order: its confirmation email and its notification, as outbox messages.
 
-Called by the checkout inside its transaction. Nothing here talks to the outside
-world yet: the confirmation email and the notification for other systems are
-outbox rows in the same transaction, so they exist if and only if the order does.
-After the COMMIT, each is handed to a task (a Celery worker, or this process
-without a broker); the outbox sweep delivers whatever a task did not.
+Written in the checkout's transaction, so they exist if and only if the order does;
+delivered after its COMMIT, at least once (patterns/10_on_commit/README.md).
 """
 
-from shop.core.outbox import outbox_put_many
 from shop.orders.emails import ORDER_CONFIRMATION_EMAIL
 from shop.orders.models import Order
 from shop.orders.notifications import ORDER_PLACED
+from shop.outbox.services import outbox_put_many
 
 
 def order_announce(*, order: Order) -> None:

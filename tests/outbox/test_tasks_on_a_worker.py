@@ -16,9 +16,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from rest_framework.test import APIClient
 
 from servers.celery import celery_on_broker, worker_thread
-from shop.core import outbox
-from shop.core.models import OutboxMessage
-from shop.core.tasks import QUICK_RETRIES, deliver_outbox
+from shop.outbox import delivery
+from shop.outbox.models import OutboxMessage
+from shop.outbox.tasks import QUICK_RETRIES, deliver_outbox
 from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 from testing.task_queue import TaskLedger
 
@@ -27,7 +27,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-DELIVER = "shop.core.tasks.deliver_outbox_message"
+DELIVER = "shop.outbox.tasks.deliver_outbox_message"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def worker(redis_broker):
 
 @pytest.fixture
 def ledger(worker, monkeypatch):
-    monkeypatch.setattr(outbox, "retry_delay", lambda attempts: timedelta(0))
+    monkeypatch.setattr(delivery, "retry_delay", lambda attempts: timedelta(0))
     with TaskLedger() as ledger:
         yield ledger
         ledger.wait_until_idle()

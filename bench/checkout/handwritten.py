@@ -1,19 +1,7 @@
-"""The floors the shop's checkout is measured against: the same transaction, without the shop.
+"""The shop's checkout transaction written by hand in SQL: what the floors in ``floors.py`` run.
 
-``checkout_in_sql`` runs the statements the shop's checkout runs for a cart, in
-the same order, with the same locks: the caller's account (the shop's JWT user
-lookup), then in one transaction the cart row locked, the Idempotency-Key lookup,
-the cart's lines, the SKUs locked in id order with their products, the re-check
-of stock, the order and item INSERTs, the outbox row, the stock UPDATE, the
-cart's lines deleted. Written by hand, with none of the shop's Python around it.
-Two floors run it (``bench/checkout.py`` prints them beside the shop):
-
-- the database floor: psycopg threads, one connection each, no web stack
-  (``database_checkout``);
-- the framework floor: a bare Django view (``checkout_view``), served by the same
-  gunicorn as the shop with the shop's settings, middleware and persistent
-  connections, but this module's URLconf (``bench.settings_floor``) and
-  no tracing. It reads the buyer's id from a header: no JWT, no DRF.
+The database floor from psycopg threads (``database_checkout``), the framework floor in a
+bare Django view on gunicorn (``checkout_view``, served with ``settings_floor.py``).
 """
 
 import hashlib
@@ -69,7 +57,15 @@ class Refused(Exception):
 def checkout_in_sql(
     cursor, atomic: Callable[[], AbstractContextManager], *, user_id: int, cart_id: int, key: str
 ) -> tuple[int, dict]:
-    """The shop's checkout of a cart, as SQL: (status, body). One-line carts, as benchmarked."""
+    """The shop's checkout of a cart, as SQL: (status, body). One-line carts, as benchmarked.
+
+    The statements the shop's checkout runs, in the same order, with the same locks:
+    the caller's account (the shop's JWT user lookup), then in one transaction the
+    cart row locked, the Idempotency-Key lookup, the cart's lines, the SKUs locked in
+    id order with their products, the re-check of stock, the order and item INSERTs,
+    the outbox row, the stock UPDATE, the cart's lines deleted. None of the shop's
+    Python around them.
+    """
     try:
         cursor.execute(USER, [user_id])
         user = cursor.fetchone()
@@ -159,6 +155,11 @@ def database_checkout(conn, *, user_id: int, cart_id: int, key: str) -> int:
 
 @csrf_exempt
 def checkout_view(request: HttpRequest) -> JsonResponse:
+    """``checkout_in_sql`` in a bare Django view: the framework floor.
+
+    Served by the same gunicorn as the shop, with its settings, middleware and persistent
+    connections, but no tracing, no JWT (the buyer's id comes in a header) and no DRF.
+    """
     body = json.loads(request.body)
     with connection.cursor() as cursor:
         status, answer = checkout_in_sql(

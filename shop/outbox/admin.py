@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from shop.core.models import OutboxMessage
+from shop.outbox.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)

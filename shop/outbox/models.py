@@ -8,8 +8,8 @@ from django.utils import timezone
 class OutboxMessage(models.Model):
     """A message for the outside world, written in the transaction of the change it announces.
 
-    The row commits or rolls back with that change; ``manage.py deliver_outbox``
-    hands it to its topic's handler afterwards, at least once (pattern 10).
+    The row commits or rolls back with that change; a task (or the sweep, or
+    ``manage.py deliver_outbox``) hands it to its topic's handler afterwards, at least once.
     """
 
     # The message id: consumers deduplicate by it, because a crash between the
@@ -25,6 +25,9 @@ class OutboxMessage(models.Model):
     retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The table and its index keep the names they had when the model lived in core:
+        # the move to this app changed no schema (migrations/0001_initial.py).
+        db_table = "core_outboxmessage"
         ordering = ["created_at", "id"]
         indexes = [
             # The relay's one question, "the oldest undelivered", without scanning

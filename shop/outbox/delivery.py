@@ -1,25 +1,13 @@
-"""The transactional outbox: messages that leave only if the change they announce committed.
+"""The outbox's delivery side: each message to its topic's handler, at least once.
 
-``outbox_put`` writes a row in the caller's transaction: the message exists if
-and only if the business change does. Once that transaction commits, a task
-delivers that one message (``shop.core.tasks.deliver_outbox_message``: on a
-Celery worker, or in this process without a broker). ``deliver_pending`` (the
-beat schedule's sweep, and ``manage.py deliver_outbox``) delivers whatever is
-still due: a task that was never queued, was lost, or gave up. Each delivery
-hands the row to the handler registered for its topic, one message per
-transaction, and marks it delivered in that transaction.
-
-Delivery is at least once: a crash after the handler ran and before the commit
-leaves the row undelivered, and the next run delivers it again. A handler that
-raises is retried later, after a delay that doubles with each attempt. Consumers
-deduplicate by the message id. Several relays and tasks may run at once: each
-locks the row it delivers and skips rows locked by the others (``SKIP LOCKED``).
+Consumers deduplicate by the message id. The story, and what to run in production
+(workers, the sweep, ``manage.py deliver_outbox``): patterns/10_on_commit/README.md.
 """
 
 import logging
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -28,20 +16,21 @@ from uuid import UUID
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.db.transaction import TransactionManagementError
 from django.utils import timezone
-from opentelemetry import context as otel_context
 
-from shop.core.models import OutboxMessage
-from shop.core.side_effects import after_commit
+from shop.outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UUID, dict[str, Any]], None]
 
+# The retry schedule, stated here only. After its nth failed attempt a message waits
+# 2**n s (2 s, 4 s, 8 s, ...), at most MAX_RETRY_DELAY (from the 12th attempt). Its task
+# sits out the first QUICK_RETRIES of those waits (tasks.py) and then leaves it to the
+# sweep, which delivers it whenever it is due again: hourly, for a message that always fails.
 MAX_RETRY_DELAY = timedelta(hours=1)
 
-# topic -> handler. Apps register theirs in AppConfig.ready(): core imports none of them.
+# topic -> handler. Apps register theirs in AppConfig.ready(): the outbox imports none of them.
 handlers: dict[str, Handler] = {}
 
 
@@ -50,59 +39,6 @@ def register(topic: str, handler: Handler) -> None:
     if handlers.get(topic, handler) is not handler:
         raise ImproperlyConfigured(f"Outbox topic {topic!r} already has a handler.")
     handlers[topic] = handler
-
-
-def outbox_put(*, topic: str, payload: dict[str, Any]) -> OutboxMessage:
-    """Queue a message, atomically with the caller's writes."""
-    [message] = outbox_put_many(messages=[(topic, payload)])
-    return message
-
-
-def outbox_put_many(*, messages: Sequence[tuple[str, dict[str, Any]]]) -> list[OutboxMessage]:
-    """Queue several ``(topic, payload)`` messages in one INSERT, atomically with the caller's writes.
-
-    Once the transaction commits, each is handed to its own delivery task.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        # In autocommit the row would commit on its own, whatever happens to the
-        # change it announces: the one thing an outbox exists to prevent.
-        raise TransactionManagementError(
-            "outbox_put() must run inside the transaction of the change it announces "
-            "(transaction.atomic())."
-        )
-    rows = OutboxMessage.objects.bulk_create(
-        OutboxMessage(topic=topic, payload=payload) for topic, payload in messages
-    )
-    for message in rows:
-        after_commit(queue_delivery, message_id=message.pk)
-    return rows
-
-
-def queue_delivery(*, message_id: UUID) -> None:
-    """Hand one committed message to a task. Never fails the caller: the sweep is the net.
-
-    The task id comes from the message id, so the task is recognisable in any monitor.
-    A broker that is down costs a warning here, never the response: the row is
-    committed, and the next sweep (or ``manage.py deliver_outbox``) delivers it.
-    """
-    from shop.core.tasks import deliver_outbox_message  # that module imports this one
-
-    # The tracing of Celery makes the "apply_async" span current when it starts to
-    # publish, and only a publish that succeeds makes it stop being current (seen with
-    # opentelemetry-instrumentation-celery 0.66b1). Restore the caller's trace context
-    # either way, or after a broker outage everything this thread traces next would hang
-    # under a span that never ends.
-    trace_context = otel_context.attach(otel_context.get_current())
-    try:
-        deliver_outbox_message.apply_async(args=[str(message_id)], task_id=f"outbox-{message_id}")
-    except Exception as exc:
-        logger.warning(
-            "Could not queue outbox message %s (%s); the outbox sweep will deliver it.",
-            message_id,
-            "".join(traceback.format_exception_only(exc)).strip(),
-        )
-    finally:
-        otel_context.detach(trace_context)
 
 
 @dataclass
@@ -150,7 +86,7 @@ def due() -> QuerySet[OutboxMessage]:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """2 s after the first failure, doubling, at most an hour (from the 12th)."""
+    """How long a message waits after ``attempts`` failed attempts (see MAX_RETRY_DELAY)."""
     return min(timedelta(seconds=2 ** min(attempts, 12)), MAX_RETRY_DELAY)
 
 
@@ -185,7 +121,11 @@ def deliver_message(message_id: UUID) -> OutboxMessage | None:
 
 
 def deliver_locked(message: OutboxMessage) -> bool:
-    """Hand a message whose row this transaction holds to its handler; record the outcome."""
+    """Hand a message whose row this transaction holds to its handler; record the outcome.
+
+    The outcome commits with the handler's writes: a crash before that COMMIT leaves
+    the message undelivered, and it is delivered again.
+    """
     message.attempts += 1
     try:
         handler = handlers.get(message.topic)

@@ -1,7 +1,6 @@
-"""The shop's URLs with pattern 08's naive checkout view in place of the real one.
+"""The shop's URLs with pattern 08's naive checkout view in place of the real one (``settings_naive.py``).
 
-Only the checkout benchmark serves this (``settings_naive``), to put the naive
-variant beside the service over real HTTP.
+The contention run serves it to put the naive variant beside the service over real HTTP.
 """
 
 from django.urls import path

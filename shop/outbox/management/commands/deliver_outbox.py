@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shop.core.outbox import DeliveryRun, deliver_pending
+from shop.outbox.delivery import DeliveryRun, deliver_pending
 
 PROGRESS_EVERY = 10  # messages between progress lines
 
@@ -12,7 +12,7 @@ PROGRESS_EVERY = 10  # messages between progress lines
 class Command(BaseCommand):
     help = (
         "Deliver the outbox's undelivered messages to their handlers, oldest first, at least "
-        "once (pattern 10). Safe to run several at once: each skips the rows another holds."
+        "once. Safe to run several at once: each skips the rows another holds."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

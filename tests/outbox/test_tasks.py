@@ -19,10 +19,10 @@ from rest_framework.test import APIClient
 from servers import ROOT, free_port
 from servers.celery import celery_on_broker
 from shop.celery import app
-from shop.core import outbox
-from shop.core.models import OutboxMessage
-from shop.core.outbox import deliver_pending
-from shop.core.tasks import deliver_outbox, deliver_outbox_message
+from shop.outbox import delivery
+from shop.outbox.delivery import deliver_pending
+from shop.outbox.models import OutboxMessage
+from shop.outbox.tasks import deliver_outbox, deliver_outbox_message
 from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ TOPIC = "test.happened"
 @pytest.fixture
 def delivered(monkeypatch) -> list:
     calls = []
-    monkeypatch.setitem(outbox.handlers, TOPIC, lambda message_id, payload: calls.append(payload))
+    monkeypatch.setitem(delivery.handlers, TOPIC, lambda message_id, payload: calls.append(payload))
     return calls
 
 
@@ -160,7 +160,7 @@ def test_a_failed_queuing_leaves_the_callers_trace_context_as_it_was(caplog):
     """Outside a request (a management command, a shell) nothing else would restore it."""
     from opentelemetry import trace
 
-    from shop.core.outbox import queue_delivery
+    from shop.outbox.services import queue_delivery
 
     with celery_on_broker(closed_port_broker()):
         before = trace.get_current_span()

@@ -1,3 +1,0 @@
-from shop.settings import *  # noqa: F403
-
-ROOT_URLCONF = "bench.naive_urls"
