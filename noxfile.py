@@ -8,7 +8,7 @@
     nox -s practice -- 08     fix pattern 08's naive code yourself (--from article: its advice;
                               --watch: the tests rerun each time you save)
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
-    nox -s lint               ruff, import contracts, Django checks, missing migrations
+    nox -s lint               ruff, import contracts, drf-review, Django checks, missing migrations
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
     nox -s bench -- search    a benchmark that prints a table (bench/)
     nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
@@ -83,6 +83,10 @@ def install(session: nox.Session, extras: str | None) -> None:
     if stamp.exists() and stamp.read_text() == digest:
         return
     session.install("--quiet", "-e", f".[{extras}]" if extras else ".")
+    if extras in ("kata", "lint"):
+        # drf-review (review/), its own distribution: the walkthrough's fourth line, the
+        # READMEs' blocks, and `drf-review shop` in lint. Editable, so it is always current.
+        session.install("--quiet", "-e", "./review")
     stamp.write_text(digest)
 
 
@@ -125,11 +129,12 @@ def practice(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Style, the import contracts of pattern 01, Django's checks, missing migrations."""
+    """Style, the import contracts of pattern 01, drf-review, Django's checks, missing migrations."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("lint-imports", "--no-cache")
+    session.run("drf-review", "shop")  # the ten patterns' rules (review/): no finding
     # Production settings (debug off) with a throwaway key: the deploy checks must be clean.
     env = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": "sqlite://"}
     session.run("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
@@ -139,7 +144,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure, print a table: ``nox -s bench -- search``. No argument lists them."""
-    available = ["search", "checkout", "telemetry", "queue"]  # modules in bench/
+    available = ["search", "checkout", "telemetry", "queue", "review"]  # modules in bench/
     unknown = set(session.posargs) - set(available)
     if not session.posargs or unknown:
         session.error(f"Name a benchmark: nox -s bench -- {' | '.join(available)}")
