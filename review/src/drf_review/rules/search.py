@@ -4,7 +4,7 @@ import ast
 
 from drf_review.engine import needs
 from drf_review.rules.querysets import model_of
-from drf_review.syntax import chain, last_name, string, walk_local
+from drf_review.syntax import chain, last_name, string, top_of_chain, walk_local
 
 RANKERS = {
     "Case",
@@ -53,6 +53,8 @@ def ranked_order_without_unique_key(ctx):
             last = keys[-1]
             if last is None:
                 continue  # an expression: not read here
+            if not flows_out(ctx, node, body):
+                continue  # read here (a first row, a count): the ties' order decides nothing seen
             field = last.lstrip("-")
             model = model_of(ctx, chain(node), body)
             unique = UNIQUE | (
@@ -67,6 +69,35 @@ def ranked_order_without_unique_key(ctx):
                 "come back in any order, so pages repeat or skip them; end it with a unique "
                 'key such as "-id"',
             )
+
+
+ONE_ANSWER = {"first", "last", "get", "earliest", "latest", "exists", "count", "aggregate"}
+PAGINATORS = {"Paginator", "paginate_queryset", "paginate", "get_paginated_response"}
+
+
+def flows_out(ctx, node: ast.Call, body: list[ast.AST]) -> bool:
+    """Whether the ordered rows leave the function (returned) or go to a paginator."""
+    top = top_of_chain(node, ctx.parents)
+    if ONE_ANSWER & set(chain(top).methods) or isinstance(top, ast.Subscript):
+        return False  # .first(), .count(), [0]: one answer, not rows in an order
+    parent = ctx.parents.get(id(top))
+    if isinstance(parent, ast.Return) or (
+        isinstance(parent, ast.Call) and last_name(parent.func) in PAGINATORS
+    ):
+        return True
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+        target = parent.targets[0]
+        if isinstance(target, ast.Attribute) and target.attr == "queryset":
+            return True
+        if isinstance(target, ast.Name):
+            for other in walk_local(body):
+                used = isinstance(other, ast.Name) and other.id == target.id
+                holder = ctx.parents.get(id(other)) if used else None
+                if isinstance(holder, ast.Return) or (
+                    isinstance(holder, ast.Call) and last_name(holder.func) in PAGINATORS
+                ):
+                    return True
+    return False
 
 
 @needs("search")
