@@ -152,7 +152,7 @@ RULES = {
         Rule(
             "DRP101",
             "side-effect-inside-transaction",
-            "Mail, a task's `.delay()`/`.apply_async()` or an HTTP call inside a transaction.",
+            "Mail, a queued task or an HTTP write inside a transaction (or a function one calls).",
         ),
         Rule(
             "DRP102",
@@ -162,8 +162,8 @@ RULES = {
         Rule(
             "DRP103",
             "on-commit-not-robust",
-            "`on_commit()` without `robust=True`, or `delay_on_commit()`: a failing callback "
-            "turns a committed request into a 500.",
+            "`on_commit()` without `robust=True` for a callback that sends something out, or "
+            "`delay_on_commit()`: its failure turns a committed request into a 500.",
         ),
     ]
 }

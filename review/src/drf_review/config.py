@@ -10,7 +10,7 @@ from the kata's repository root).
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from drf_review.codes import RULES
@@ -35,7 +35,6 @@ class Config:
     exclude: tuple[str, ...] = ()
     docs_url: str = ""
     source: Path | None = None  # the file it was read from
-    extra: dict = field(default_factory=dict)
 
 
 KEYS = {

@@ -225,15 +225,13 @@ def check(
     config: Config,
     selected: set[str] | None = None,
     stand_in: dict[Path, Path] | None = None,
-    sources_: dict[Path, str] | None = None,
 ) -> list[Finding]:
     """Every finding in ``paths`` (files or folders), sorted by path and line.
 
     The index covers the whole project (the configuration's folder) when every path
     is inside it, so a check of a few files (pre-commit) sees the same models as a
     check of all; otherwise the paths themselves. ``stand_in`` maps a file to the
-    project file it replaces (the kata's variants run in the place of the shop's);
-    ``sources_`` gives a file's text instead of reading it (flake8 hands it over).
+    project file it replaces (the kata's variants run in the place of the shop's).
     """
     selected = (
         selected if selected is not None else {c for c, r in codes.RULES.items() if r.default}
@@ -249,8 +247,7 @@ def check(
     every = [f for f in dict.fromkeys([*indexed, *checked]) if f not in replaced]
     modules = []
     for path in every:
-        text = (sources_ or {}).get(path)
-        source = sources.read(path) if text is None else sources.parse(path, text)
+        source = sources.read(path)
         place = stand_in.get(path)
         base = root if inside else base_of(path, paths)
         name = module_name(place or path, base)
