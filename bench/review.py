@@ -10,7 +10,7 @@ it), once, and unpacks them there: nothing lands in the repository. Then, per pr
   rules timed in this process, on the index the command builds);
 - the command itself, ``python -m drf_review``, beside ``flake8 --select F --jobs 1``
   (pyflakes' checks through flake8, one process like drf-review) and pyflakes alone, on
-  the same files: seconds and files per second, best of ``RUNS``.
+  the same files: seconds and files per second, best of ``RUNS`` (``DRF_REVIEW_RUNS``, 3).
 
 drf-review runs from its source (``review/src``), not installed here, so flake8 does
 not load it as a plugin and times only its own checks. The labelled findings (true or
