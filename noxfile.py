@@ -8,7 +8,8 @@
     nox -s practice -- 08     fix pattern 08's naive code yourself (--from article: its advice;
                               --watch: the tests rerun each time you save)
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
-    nox -s lint               ruff, import contracts, drf-review, Django checks, missing migrations
+    nox -s lint               ruff, import contracts, drf-review, deploy checks, missing migrations,
+                              the schema
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
     nox -s bench -- search    a benchmark that prints a table (bench/)
     nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
@@ -129,16 +130,37 @@ def practice(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Style, the import contracts of pattern 01, drf-review, Django's checks, missing migrations."""
+    """Style, the import contracts, drf-review, the deploy checks, missing migrations, docs/openapi.yaml."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("lint-imports", "--no-cache")
     session.run("drf-review", "shop")  # the ten patterns' rules (review/): no finding
-    # Production settings (debug off) with a throwaway key: the deploy checks must be clean.
-    env = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": "sqlite://"}
+    # Production settings (debug off), each set as an operator sets it (README, "Running in
+    # production"), with a throwaway key: the deploy checks must be clean, none silenced.
+    env = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "sqlite://",
+        "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+        "DJANGO_STATIC_ROOT": str(Path(session.create_tmp()) / "staticfiles"),
+        "EMAIL_URL": "smtp://shop%40example.com:password@smtp.example.com:587/?tls=true",
+        "DEFAULT_FROM_EMAIL": "Shop <shop@example.com>",
+        "EMAIL_VERIFICATION_URL": "https://shop.example.com/verify-email/?uid={uid}&token={token}",
+        "PASSWORD_RESET_URL": "https://shop.example.com/reset-password/?uid={uid}&token={token}",
+        "CACHE_URL": "redis://redis.example.com:6379/0",
+        "CELERY_BROKER_URL": "redis://redis.example.com:6379/1",
+    }
+    session.run("python", "manage.py", "collectstatic", "--noinput", "--verbosity", "0", env=env)
     session.run("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
     session.run("python", "manage.py", "makemigrations", "--check", "--dry-run", env=env)
+    # The contract a clone has: docs/openapi.yaml must be what the code makes now.
+    fresh = Path(session.create_tmp()) / "openapi.yaml"
+    session.run("python", "manage.py", "spectacular", "--file", str(fresh), env=env)
+    if fresh.read_text() != (ROOT / "docs" / "openapi.yaml").read_text():
+        session.error(
+            "docs/openapi.yaml differs from the schema the code makes: "
+            "python manage.py spectacular --file docs/openapi.yaml"
+        )
 
 
 @nox.session

@@ -47,6 +47,7 @@ def main(extra: list[str]) -> int:
         THROTTLE_RATE_ANON="100000000/min",
         THROTTLE_RATE_USER="100000000/min",
         THROTTLE_RATE_LOGIN="100000000/min",
+        THROTTLE_RATE_REGISTER="100000000/min",
         OTEL_SDK_DISABLED="true",
     ):
         from django.core.management import call_command

@@ -1,67 +1,27 @@
 """Settings for the shop, every one read from the environment (see api.md).
 
-Grouped by concern; each non-obvious choice says why beside it.
+Grouped by concern; each non-obvious choice says why beside it. ``env`` is environs
+(``shop/environment.py``): a malformed value stops the process there and then, with a
+message naming the variable.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
-from shop.core.flags import accepted_words, parse_flag
+from shop.environment import env, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return default
-    parsed = parse_flag(value)
-    if parsed is None:
-        raise ImproperlyConfigured(f"{name} must be one of {accepted_words()}, got {value!r}.")
-    return parsed
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
 # --- Core ---------------------------------------------------------------------
 
-DEBUG = env_bool("DJANGO_DEBUG")
-
-DEV_SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
-
-
-def secret_key(value: str, *, debug: bool) -> str:
-    """The signing key for sessions, tokens and links; refuse a weak one in production.
-
-    The same bar as Django's deploy check (security.W009): at least 50 characters,
-    at least 5 different ones, and not a generated dev key.
-    """
-    if debug:
-        return value or DEV_SECRET_KEY
-    if not value:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. It is required when DJANGO_DEBUG is off: "
-            "export DJANGO_SECRET_KEY=<a long random string>, or DJANGO_DEBUG=true for local work."
-        )
-    if len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure"):
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG off: it needs 50 or more characters, "
-            "5 or more of them different, and no 'django-insecure' prefix. Generate one with: "
-            "python -c 'from django.core.management.utils import get_random_secret_key; "
-            "print(get_random_secret_key())'"
-        )
-    return value
-
-
-SECRET_KEY = secret_key(os.environ.get("DJANGO_SECRET_KEY", ""), debug=DEBUG)
-
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+DEBUG = env.bool("DJANGO_DEBUG", False)
+SECRET_KEY = secret_key(env.str("DJANGO_SECRET_KEY", ""), debug=DEBUG)
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"], subcast=str.strip
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # answers a locked-out admin login with 429
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy below
+    "shop.core.middleware.NoStoreMiddleware",  # tokens and customers' data are never cached
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -129,25 +91,41 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Off for a plain-HTTP local run, or behind a proxy that redirects to HTTPS itself;
 # the deploy check's warning about it is then silenced: the operator said so.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-if not SECURE_SSL_REDIRECT:
-    SILENCED_SYSTEM_CHECKS = ["security.W008"]
-if not DEBUG:
-    # Browsers remember HSTS for a year and for every subdomain; preload asks them to
-    # know it before the first visit. Leaving the preload list takes months: set
-    # these only on a domain that will serve HTTPS for good.
-    SECURE_HSTS_SECONDS = 365 * 24 * 3600
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
+# Browsers remember HSTS for a year and for every subdomain; preload asks them to
+# know it before the first visit. Leaving the preload list takes months: on only with
+# debug off, on a domain that will serve HTTPS for good.
+SECURE_HSTS_SECONDS = 0 if DEBUG else 365 * 24 * 3600
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+# Sessions are the admin's only (the API uses tokens): a staff login lasts a working day,
+# not Django's two weeks.
+SESSION_COOKIE_AGE = 8 * 3600
+# The pages a browser renders, the admin and Swagger UI, load only the shop's own files
+# (django-csp): an injected script or a stylesheet from elsewhere is refused. Swagger UI's
+# page script is a file of its own (SpectacularSwaggerSplitView, shop/urls.py); its
+# styles are partly inline, as React sets them, hence 'unsafe-inline' for styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # How many proxies in front of us append to X-Forwarded-For (DRF's throttles and the
 # admin's login limit read it). 0 ignores the header: DRF's own default (None) trusts
 # it whole, so a client rotating it escapes limits. The proxies counted here
 # terminate TLS and say so in X-Forwarded-Proto; with none, nobody may claim HTTPS.
-NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
-if NUM_PROXIES > 0:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+NUM_PROXIES = env.int("NUM_PROXIES", 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES else None
 
 # --- Static files (WhiteNoise) ------------------------------------------------------
 
@@ -157,122 +135,77 @@ if NUM_PROXIES > 0:
 # content-hashed names cached for a year. No web server or CDN needed in front.
 STATIC_URL = "static/"
 # Where collectstatic puts them: staticfiles/ (git-ignored) unless DJANGO_STATIC_ROOT says.
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# --- Database connections ----------------------------------------------------------
-
-
-def env_seconds(name: str, default: int | None) -> int | None:
-    """Whole seconds from the environment; ``none`` (or ``unlimited``) means no limit."""
-    value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
-    if value in {"none", "unlimited"}:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"{name} must be whole seconds or 'none', got {value!r}."
-        ) from None
-
-
-def database_connection_settings() -> dict:
-    """Persistent connections, checked before each request reuses them.
-
-    Opening a PostgreSQL connection (a new server process, authentication) costs
-    more than a whole checkout's queries; by default Django pays it on every
-    request (CONN_MAX_AGE 0). A connection is kept for DATABASE_CONN_MAX_AGE
-    seconds (``none``: for the process's lifetime, ``0``: closed after each request),
-    and with DATABASE_CONN_HEALTH_CHECKS on, Django pings it (``SELECT 1``) before
-    the first query of each request, so a connection the server dropped (a restart,
-    a failover) is replaced instead of failing that request.
-    """
-    return {
-        "conn_max_age": env_seconds("DATABASE_CONN_MAX_AGE", 600),
-        "conn_health_checks": env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
-    }
-
-
-def database_pool_options() -> dict:
-    """DATABASE_POOL=true: psycopg 3's pool per process instead (the ``pool`` extra).
-
-    Not the default: a sync worker serves one request at a time and needs exactly
-    one connection, which CONN_MAX_AGE keeps with nothing to install; side by side
-    (``nox -s bench -- checkout``) the pool was no faster for sync workers, within
-    the noise. A pool pays off with many threads per process (GUNICORN_THREADS):
-    DATABASE_POOL_MAX_SIZE caps the connections they share, where CONN_MAX_AGE keeps
-    one per thread.
-    """
-    # CONN_HEALTH_CHECKS becomes the pool's check of a connection before it lends it.
-    size = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "4"))
-    return {"min_size": 1, "max_size": size, "timeout": 10}
-
-
-# --- Database -----------------------------------------------------------------
-
-
-def database_from_url(url: str) -> dict:
-    """One database alias from a URL, with the SQLite settings the shop relies on."""
-    config = dj_database_url.parse(url, **database_connection_settings())
-    if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL"):
-        config["CONN_MAX_AGE"] = 0  # Django refuses persistent connections beside a pool
-        config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": database_pool_options()}
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["OPTIONS"] = {
-            # IMMEDIATE takes the write lock when a transaction starts, so concurrent
-            # writers queue (up to `timeout` seconds) instead of failing mid-transaction
-            # with "database is locked". WAL lets readers run while one writer writes.
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    return config
-
+# --- Database ----------------------------------------------------------------------
 
 DATABASES = {
-    "default": database_from_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    # Any URL dj-database-url reads; SQLite gets IMMEDIATE transactions and WAL
+    # (shop/environment.py says why).
+    "default": env.database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Persistent connections, checked before each request reuses them. Opening a
+        # PostgreSQL connection (a new server process, authentication) costs more than
+        # a whole checkout's queries; by default Django pays it on every request
+        # (CONN_MAX_AGE 0). A connection is kept this many seconds (``none``: for the
+        # process's lifetime, ``0``: closed after each request)...
+        conn_max_age=env.seconds("DATABASE_CONN_MAX_AGE", "600"),
+        # ...and pinged (``SELECT 1``) before the first query of each request, so a
+        # connection the server dropped (a restart, a failover) is replaced instead of
+        # failing that request.
+        conn_health_checks=env.bool("DATABASE_CONN_HEALTH_CHECKS", True),
+        # psycopg 3's pool per process instead (the ``pool`` extra). Not the default: a
+        # sync worker serves one request at a time and needs exactly one connection,
+        # which CONN_MAX_AGE keeps with nothing to install; side by side (``nox -s bench
+        # -- checkout``) the pool was no faster for sync workers, within the noise. A
+        # pool pays off with many threads per process (GUNICORN_THREADS): its max size
+        # caps the connections they share, where CONN_MAX_AGE keeps one per thread.
+        pool=env.bool("DATABASE_POOL", False),
+        pool_max_size=env.int("DATABASE_POOL_MAX_SIZE", 4),
     )
 }
 
 # --- Cache (throttle counters live here) ------------------------------------------
 
-
-def cache_from_url(url: str) -> dict:
-    # LocMemCache counts per process: with several workers each one throttles on its
-    # own. Point CACHE_URL at Redis in production so the limits are shared.
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if url in {"", "locmem://"}:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise ImproperlyConfigured(f"CACHE_URL must be redis://… or locmem://, got {url!r}.")
-
-
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+# Local memory counts per process: with several workers each one throttles on its
+# own. Point CACHE_URL at Redis in production so the limits are shared.
+CACHES = {"default": env.cache("CACHE_URL", "")}
 
 # --- Users and authentication ------------------------------------------------------
 
 AUTH_USER_MODEL = "users.User"
 
-# authenticate() is what the admin's login calls (the API's login checks passwords in
-# shop.users.services): axes counts its failures first, then Django checks the password.
+# The admin's login and the API's both go through authenticate(), so django-axes counts
+# their failures together. The middle backend answers only the API's login (it alone
+# passes caller_checks_is_active): the password first, then the caller tells an
+# unverified owner to verify. Everyone else gets Django's ModelBackend, which refuses
+# the inactive.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "shop.users.backends.PasswordFirstBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# The admin login answered unlimited password guesses while the API's was throttled:
-# 5 failures from one address lock it out for 15 minutes (429), the address read as
-# the throttles read it, so X-Forwarded-For counts only behind NUM_PROXIES proxies.
+# 5 failures lock out for 15 minutes (429) the address, read as the throttles read it
+# (X-Forwarded-For counts only behind NUM_PROXIES proxies), and, from any addresses,
+# the account: its address as the shop stores it, so "ANN@Example.com" counts against
+# "ann@example.com".
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_CLIENT_IP_CALLABLE = "shop.users.throttles.client_address"
-AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "shop.users.lockout.login_address"
+# The 429 says when the lock ends (Retry-After), in the {"detail", "code"} of every error.
+AXES_LOCKOUT_CALLABLE = "shop.users.lockout.lockout_response"
+# Guesses during the lock are not counted, so its end stays where the 429 said it was.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success must not wipe the failures: axes deletes every attempt of the address too, so
+# logging in to one's own account between guesses would reset a victim's count.
+AXES_RESET_ON_SUCCESS = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -281,11 +214,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-EMAIL_VERIFICATION_URL = os.environ.get(
+EMAIL_VERIFICATION_URL = env.str(
     "EMAIL_VERIFICATION_URL", "http://localhost:8000/verify-email/?uid={uid}&token={token}"
+)
+PASSWORD_RESET_URL = env.str(
+    "PASSWORD_RESET_URL", "http://localhost:8000/reset-password/?uid={uid}&token={token}"
 )
 EMAIL_VERIFICATION_TIMEOUT = 3 * 24 * 3600  # seconds a verification link stays valid
 EMAIL_VERIFICATION_RESEND_INTERVAL = 5 * 60  # seconds between two emails to one address
+# Seconds a reset link works (Django's own setting, read by its token generator's check).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", 3600)
+PASSWORD_RESET_RESEND_INTERVAL = 5 * 60  # seconds between two reset emails to one address
+
+# A login's refresh token rotates on every refresh, each time for REFRESH_TOKEN_LIFETIME;
+# without an end of its own a stolen one would live for ever. Every token of a login
+# ends this long after the login, however often it rotated (RFC 9700, 4.14.2).
+REFRESH_TOKEN_SESSION_LIFETIME = env.timedelta(
+    "REFRESH_TOKEN_SESSION_LIFETIME", timedelta(days=30)
+)  # 30d, 12h, or whole seconds
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
@@ -305,10 +251,23 @@ SIMPLE_JWT = {
 
 # --- Email --------------------------------------------------------------------------
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-if "EMAIL_FILE_PATH" in os.environ:
-    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+# EMAIL_URL says where mail goes, in one variable (api.md); EMAIL_BACKEND (and
+# EMAIL_FILE_PATH) is the older way, kept: EMAIL_URL wins when both are set.
+email_url = env.email("EMAIL_URL", "")
+EMAIL_BACKEND = email_url.get("EMAIL_BACKEND") or env.str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_FILE_PATH = email_url.get("EMAIL_FILE_PATH") or env.str("EMAIL_FILE_PATH", None)
+EMAIL_HOST = email_url.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = email_url.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = email_url.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = email_url.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = email_url.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = email_url.get("EMAIL_USE_SSL", False)
+# The sender of customer mail; its domain also makes each email's Message-ID.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "shop@localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", "root@localhost")  # the sender of error mail
+ADMINS = env.admins("ADMINS", "")  # who gets error mail: "Name <a@b>, …"
 # Seconds an SMTP connection may hang (Django's default: for ever). An email is sent by a
 # task holding its outbox row's lock: a mail server that stops answering must fail it,
 # to be retried, within the broker's visibility timeout.
@@ -318,7 +277,7 @@ EMAIL_TIMEOUT = 30
 
 # Who hears about placed orders: a dotted path to notify(*, message_id, topic, payload),
 # called by the outbox's delivery at least once per order (dedupe by message_id).
-ORDER_NOTIFIER = os.environ.get("ORDER_NOTIFIER", "shop.orders.notifications.log_notification")
+ORDER_NOTIFIER = env.str("ORDER_NOTIFIER", "shop.orders.notifications.log_notification")
 
 # --- Background tasks: Celery -----------------------------------------------------------
 # shop/celery.py reads every CELERY_* name here. The outbox stays the source of truth:
@@ -329,7 +288,7 @@ ORDER_NOTIFIER = os.environ.get("ORDER_NOTIFIER", "shop.orders.notifications.log
 # only after the COMMIT, so the email leaves right after it, from the web process. Its
 # retries then wait for `manage.py deliver_outbox` (cron), never for the request.
 # redis://…: tasks go to `celery -A shop worker` processes, on any number of machines.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # Without a broker a task is a function call: its error raises where it was called (the
 # shop calls tasks only from robust after-commit hooks, where Django logs it).
@@ -365,14 +324,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10.0,
         "options": {"expires": 10.0},
     },
+    # Daily maintenance, at quiet hours (UTC), each also a manage.py command for cron: the
+    # revocation records of expired refresh tokens, accounts never verified, carts left
+    # empty. A run missed (beat down at the time) waits for the next day: none is urgent.
+    "flush-expired-tokens": {
+        "task": "shop.users.tasks.flush_expired_tokens",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "purge-unverified": {
+        "task": "shop.users.tasks.purge_unverified",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "remove-empty-carts": {
+        "task": "shop.carts.tasks.remove_empty_carts",
+        "schedule": crontab(hour=3, minute=20),
+    },
 }
 
 # --- REST framework --------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-    ],
+    # Access tokens are checked against their login too: one reused refresh token ends them all.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["shop.users.authentication.LoginJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["shop.core.parsers.NestingSafeJSONParser"],
@@ -387,9 +360,12 @@ REST_FRAMEWORK = {
     ],
     # DRF reads these once, at import (encode/django-rest-framework#6030).
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("THROTTLE_RATE_ANON", "100/min"),
-        "user": os.environ.get("THROTTLE_RATE_USER", "1000/min"),
-        "login": os.environ.get("THROTTLE_RATE_LOGIN", "1000/day"),
+        "anon": env.rate("THROTTLE_RATE_ANON", "100/min"),
+        "user": env.rate("THROTTLE_RATE_USER", "1000/min"),
+        "login": env.rate("THROTTLE_RATE_LOGIN", "1000/day"),
+        # Registrations, resends and reset requests each send an email: a budget of their
+        # own per client address, so nobody fills a stranger's mailbox from one machine.
+        "register": env.rate("THROTTLE_RATE_REGISTER", "20/hour"),
     },
     "NUM_PROXIES": NUM_PROXIES,  # see above
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -59,3 +59,11 @@ def verification_in():
         return match.groupdict()
 
     return extract
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock.advance(days=6)``: Django's, simplejwt's and PyJWT's now, moved on together."""
+    from testing.clock import ShiftedClock
+
+    return ShiftedClock(monkeypatch)

@@ -199,6 +199,29 @@ def test_password_guesses_spend_the_login_rate(client, monkeypatch):
     )
 
 
+NO_REUSE_DETECTION = (
+    "simplejwt's refresh refuses the replayed token, but the one rotated from it keeps "
+    "working for whoever holds it"
+)
+
+
+@kata(naive=Fails(NO_REUSE_DETECTION), article=Fails(NO_REUSE_DETECTION))
+def test_a_refresh_token_sent_twice_ends_its_login(client):
+    """The thief refreshed first: the owner's replay must shut the thief out too."""
+    UserFactory(email="ann@example.com")
+    stolen = log_in(client, "ann@example.com").json()["refresh"]
+    thiefs = client.post("/refresh/", {"refresh": stolen}).json()["refresh"]
+    client.post("/refresh/", {"refresh": stolen})  # the owner, with the token the thief used
+
+    response = client.post("/refresh/", {"refresh": thiefs})
+
+    assert response.status_code == 401, said(
+        "refreshed with the token rotated from one that was then sent again",
+        answer(response),
+        "401: a replay ends every token of the login",
+    )
+
+
 # --- Where the article is wrong: stock simplejwt (CHECK_USER_IS_ACTIVE) already refuses --------
 # The shop's own views answer the same, with their codes: tests/users/test_token.py and
 # tests/users/test_token_refresh.py.

@@ -9,3 +9,11 @@ class QuantityTooLarge(DomainError):
 
     def __init__(self, *, limit: int, total: int) -> None:
         super().__init__(f"A cart line holds at most {limit}; this would make {total}.")
+
+
+class CartLimitReached(DomainError):
+    status_code = 409
+    code = "cart_limit"
+
+    def __init__(self, *, limit: int) -> None:
+        super().__init__(f"A customer has at most {limit} carts: add to one you have.")

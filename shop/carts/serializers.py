@@ -6,6 +6,9 @@ from shop.core.serializers import RejectUnknownFieldsMixin
 
 class CartItemSerializer(serializers.ModelSerializer):
     sku_code = serializers.CharField(source="sku.code", read_only=True)
+    # Declared, not derived from the model: a model field's range is the database's
+    # (SQLite's is 64-bit, PostgreSQL's 32), and docs/openapi.yaml must not depend on it.
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, read_only=True)
 
     class Meta:
         model = CartItem

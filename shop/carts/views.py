@@ -19,7 +19,15 @@ from shop.core.serializers import error_responses
 class CartListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={201: CartSerializer, **error_responses(401, 429)})
+    @extend_schema(
+        request=None,
+        responses={
+            201: CartSerializer,
+            **error_responses(
+                401, 429, described={409: "Past 20 carts of one customer (`code: cart_limit`)."}
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         cart = services.cart_create(user=request.user)
         return Response(CartSerializer(cart).data, status=status.HTTP_201_CREATED)

@@ -11,6 +11,8 @@ class DomainError(Exception):
     status_code: ClassVar[int] = 400
     code: ClassVar[str] = "domain_error"
     default_detail: ClassVar[str] = "The request could not be processed."
+    # Seconds until trying again makes sense: the answer's Retry-After header.
+    retry_after: int | None = None
 
     def __init__(self, detail: str | None = None) -> None:
         self.detail = detail or self.default_detail

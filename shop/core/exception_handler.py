@@ -8,10 +8,13 @@ and stays a 500.
 import logging
 import sqlite3
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
@@ -28,7 +31,15 @@ SQLITE_CONFLICT_PREFIXES = ("UNIQUE constraint failed", "FOREIGN KEY constraint 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         set_rollback()
-        return error_response(exc.detail, exc.code, exc.status_code)
+        response = error_response(exc.detail, exc.code, exc.status_code)
+        if exc.retry_after is not None:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    if isinstance(exc, DjangoValidationError):
+        # A service's refusal of its input (HackSoft's Django-Styleguide): DRF's 400,
+        # {"field": [messages]}, as if a serializer had said it.
+        exc = ValidationError(as_serializer_error(exc))
 
     if isinstance(exc, ProtectedError | RestrictedError):
         # DRF maps neither (encode/django-rest-framework#5958): without this, a 500.

@@ -1,4 +1,7 @@
-"""Yes or no, spelled the one way the whole shop accepts (environment and query strings)."""
+"""Yes or no in a query string (``?hard=true``), spelled the one way the API accepts.
+
+The environment's booleans are environs' (``shop/environment.py``).
+"""
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})

@@ -79,10 +79,13 @@ def instrument_django_and_database() -> None:
     from django.conf import settings
     from opentelemetry.instrumentation.django import DjangoInstrumentor
 
+    # Read the settings first, so that a settings mistake stops the process here naming
+    # its variable: DjangoInstrumentor catches the ImproperlyConfigured and carries on
+    # with empty settings (settings.configure()), leaving a KeyError for someone else.
+    engine = settings.DATABASES["default"]["ENGINE"]
     disabled = disabled_instrumentations()
     if "django" not in disabled:
         DjangoInstrumentor().instrument()
-    engine = settings.DATABASES["default"]["ENGINE"]
     if engine == "django.db.backends.postgresql" and "psycopg" not in disabled:
         # psycopg 3. The psycopg2 instrumentor (the article's) would trace nothing.
         from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor

@@ -7,27 +7,20 @@ the message id: a redelivery is the same email (patterns/10_on_commit/README.md)
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 
 from shop.orders.models import Order, OrderItem
+from shop.outbox.mail import email_message_id
 
 ORDER_CONFIRMATION_EMAIL = "order.confirmation_email"
 
 
 def order_confirmation_email(message_id: UUID, payload: dict[str, Any]) -> None:
     """The outbox handler for "order.confirmation_email" (registered in OrdersConfig.ready)."""
-    send_order_confirmation(order_id=payload["order_id"], email_id=email_message_id(message_id))
-
-
-def email_message_id(outbox_message_id: UUID) -> str:
-    """The Message-ID header for an outbox message: the same on every delivery of it.
-
-    The domain is the sender's, not the machine's (Django's default): any worker on
-    any host writes the same header for the same message.
-    """
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
-    return f"<order-confirmation.{outbox_message_id}@{domain}>"
+    send_order_confirmation(
+        order_id=payload["order_id"],
+        email_id=email_message_id(kind="order-confirmation", message_id=message_id),
+    )
 
 
 def send_order_confirmation(*, order_id: int, email_id: str | None = None) -> None:

@@ -1,4 +1,5 @@
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -6,16 +7,34 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from email_validator import EmailNotValidError, validate_email
+
+
+def normalized_email(address: str) -> str:
+    """The address as the shop stores it: the local part as typed, the domain in IDNA 2008 ASCII.
+
+    python-email-validator applies UTS-46 first, so a fullwidth or compatibility spelling
+    of a domain (fullwidth letters, the "ﬁ" ligature) is the plain one, and lowercased: one
+    address, one account. Raises ``EmailNotValidError`` (a ``ValueError``) for an
+    address that does not normalise; Django's EmailValidator lets some of those through.
+    Local parts stay ASCII, as Django's validator wants them.
+    """
+    checked = validate_email(address, check_deliverability=False, allow_smtputf8=False)
+    return f"{checked.local_part}@{checked.ascii_domain}"
 
 
 class UserQuerySet(models.QuerySet["User"]):
     def with_email(self, email: str) -> "UserQuerySet":
         """Accounts for ``email`` whatever its letter case (at most one: see ``User.Meta``).
 
-        Normalising first lowercases the domain, so international domains match on
-        SQLite too, whose LIKE folds case for ASCII letters only.
+        Stored addresses are normalised (``normalized_email``), so the lookup normalises
+        too: any spelling of the domain finds the account. An address that does not
+        normalise finds none.
         """
-        return self.filter(email__iexact=BaseUserManager.normalize_email(email))
+        try:
+            return self.filter(email__iexact=normalized_email(email))
+        except EmailNotValidError:
+            return self.none()
 
     def awaiting_verification(self) -> "UserQuerySet":
         """Never verified nor activated, and still within their time to verify."""
@@ -33,6 +52,14 @@ class UserQuerySet(models.QuerySet["User"]):
     def unverified(self) -> "UserQuerySet":
         return self.filter(is_active=False, email_verified_at__isnull=True)
 
+    def reachable(self) -> "UserQuerySet":
+        """Accounts a password-reset link may go to: verified and active, or never verified.
+
+        Not one that staff deactivated after it was verified: a link would only set a
+        password that cannot log in.
+        """
+        return self.filter(models.Q(is_active=True) | models.Q(email_verified_at__isnull=True))
+
 
 def verification_cutoff():
     return timezone.now() - timedelta(seconds=settings.EMAIL_VERIFICATION_TIMEOUT)
@@ -40,6 +67,18 @@ def verification_cutoff():
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """Django's hook, used by ``create_user``: the stored form (``normalized_email``).
+
+        An address that does not normalise is kept as Django would keep it; the API
+        never gets that far with one (its serializers refuse it with a 400).
+        """
+        try:
+            return normalized_email(email or "")
+        except EmailNotValidError:
+            return super().normalize_email(email)
 
     def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
         if not email:
@@ -84,6 +123,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # When the last verification email went out: at most one per address per
     # EMAIL_VERIFICATION_RESEND_INTERVAL, however often someone asks.
     verification_sent_at = models.DateTimeField(null=True, blank=True)
+    # The same for password-reset emails (PASSWORD_RESET_RESEND_INTERVAL), whether a
+    # reset was asked for or someone tried to register the address again.
+    password_reset_sent_at = models.DateTimeField(null=True, blank=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -106,3 +148,40 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class LoginQuerySet(models.QuerySet["Login"]):
+    def live(self) -> "LoginQuerySet":
+        """Not revoked, and younger than REFRESH_TOKEN_SESSION_LIFETIME."""
+        return self.filter(revoked_at__isnull=True, started_at__gt=session_cutoff())
+
+
+def session_cutoff() -> datetime:
+    return timezone.now() - settings.REFRESH_TOKEN_SESSION_LIFETIME
+
+
+class Login(models.Model):
+    """One login (``POST /api/auth/token/``) and every token rotated from it.
+
+    Each refresh and access token carries the login's id (the ``sid`` claim) and
+    its start (``auth_time``). A refresh token sent a second time revokes the
+    login, so the thief's tokens and the owner's stop working together; and none
+    outlives ``started_at + REFRESH_TOKEN_SESSION_LIFETIME``, however often it rotates.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="logins")
+    started_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LoginQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"login {self.id} of user {self.user_id}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.started_at + settings.REFRESH_TOKEN_SESSION_LIFETIME
+
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.ends_at > timezone.now()

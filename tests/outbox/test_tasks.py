@@ -197,7 +197,7 @@ def test_celerys_delay_on_commit_is_not_robust_so_the_shop_does_not_use_it(
 
 
 def test_the_beat_schedule_runs_the_outbox_sweep_every_ten_seconds(delivered):
-    [entry] = app.conf.beat_schedule.values()
+    entry = app.conf.beat_schedule["deliver-outbox"]
     unqueued_message(1), unqueued_message(2)
 
     summary = app.tasks[entry["task"]].apply().result

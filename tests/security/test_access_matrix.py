@@ -55,9 +55,13 @@ MATRIX = [
     ("GET",    "/api/schema/",                                200, 200, 200, 200, 200, 200),
     ("GET",    "/api/docs/",                                  200, 200, 200, 200, 200, 200),
     # identity: anonymous endpoints ignore the Authorization header altogether
-    ("POST",   "/api/auth/register/",                         201, 201, 201, 201, 201, 201),
+    ("POST",   "/api/auth/register/",                         202, 202, 202, 202, 202, 202),
     ("POST",   "/api/auth/verify-email/",                     400, 400, 400, 400, 400, 400),
     ("POST",   "/api/auth/resend-verification/",              202, 202, 202, 202, 202, 202),
+    ("POST",   "/api/auth/password-reset/",                   202, 202, 202, 202, 202, 202),
+    ("POST",   "/api/auth/password-reset/confirm/",           400, 400, 400, 400, 400, 400),
+    # a password change needs a live login and the current password
+    ("POST",   "/api/auth/password/",                         401, 401, 204, 204, 204, 401),
     ("POST",   "/api/auth/token/",                            401, 401, 200, 200, 200, 401),
     ("POST",   "/api/auth/token/refresh/",                    400, 401, 200, 200, 200, 401),
     # logout only ever takes rights away: whoever holds a refresh token may revoke it
@@ -145,6 +149,16 @@ class World:
             },
             ("POST", "/api/auth/verify-email/"): {"uid": "MQ", "token": "not-a-token"},
             ("POST", "/api/auth/resend-verification/"): {"email": self.emails[role]},
+            ("POST", "/api/auth/password-reset/"): {"email": self.emails[role]},
+            ("POST", "/api/auth/password-reset/confirm/"): {
+                "uid": "MQ",
+                "token": "not-a-token",
+                "password": "a long and unusual passphrase",
+            },
+            ("POST", "/api/auth/password/"): {
+                "current_password": DEFAULT_PASSWORD,
+                "new_password": "a long and unusual passphrase",
+            },
             ("POST", "/api/auth/token/"): {
                 "email": self.emails[role],
                 "password": DEFAULT_PASSWORD,

@@ -122,7 +122,7 @@ def test_an_expired_unverified_account_does_not_block_registration(register):
 
     response = register("owner@example.com")
 
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 202, response.json()
     assert not User.objects.filter(pk=squatter.pk).exists()
     assert list(User.objects.values_list("email", "is_active")) == [("owner@example.com", False)]
     assert sent_to("owner@example.com") == 1
@@ -143,7 +143,7 @@ def test_other_accounts_still_hold_their_address(register, holder):
 
     response = register("OWNER@example.com")
 
-    assert response.status_code == 400
+    assert response.status_code == 202
     assert User.objects.count() == 1
 
 
@@ -163,3 +163,66 @@ def test_purge_unverified_deletes_only_expired_unverified_accounts():
     assert "Deleted 2 unverified accounts" in out.getvalue()
     assert set(User.objects.values_list("pk", flat=True)) == {user.pk for user in kept}
     assert not User.objects.filter(pk__in=[user.pk for user in expired]).exists()
+
+
+# --- One address, one account, whatever the spelling of its domain (issue 20) ----------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "spelling",
+    ["victim@ｅｘａｍｐｌｅ.com", "victim@EXAMPLE.com", "victim@ｅxample.ｃｏｍ"],  # noqa: RUF001
+    ids=["fullwidth", "upper-case", "mixed"],
+)
+def test_a_compatibility_spelling_of_a_domain_is_the_same_address(register, spelling):
+    """Fullwidth letters made a second account whose mail went to the plain address."""
+    UserFactory(email="victim@example.com")
+
+    response = register(spelling)
+
+    assert response.status_code == 202
+    assert list(User.objects.values_list("email", flat=True)) == ["victim@example.com"], (
+        f"registering {spelling!r} beside victim@example.com made a second account"
+    )
+    assert sent_to("victim@example.com") == 1, "the owner got no reset link"
+
+
+@pytest.mark.django_db
+def test_a_new_address_is_stored_with_its_domain_in_ascii(register):
+    register("ann@ｂüｃｈｅｒ.de")
+
+    assert User.objects.get().email == "ann@xn--bcher-kva.de"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "email",
+    ["ann@example.local", "ann@ex\u00adample.com", "ann@printer.invalid"],
+    ids=["reserved-local", "soft-hyphen", "reserved-invalid"],
+)
+def test_an_address_that_does_not_normalise_is_a_400(register, email):
+    response = register(email)
+
+    assert response.status_code == 400, f"registering {email!r} answered {response.status_code}"
+    assert list(response.json()) == ["email"]
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_migration_normalises_existing_addresses_and_leaves_clashes_alone(capsys):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shop.users.migrations.0004_normalize_emails")
+    plain = UserFactory(email="victim@example.com")
+    squatter = UserFactory(email="victim@ｅｘａｍｐｌｅ.com")  # noqa: RUF001
+    unicode_domain = UserFactory(email="ann@bücher.de")
+
+    migration.normalise_addresses(apps, None)
+
+    emails = dict(User.objects.values_list("pk", "email"))
+    assert emails[unicode_domain.pk] == "ann@xn--bcher-kva.de"
+    assert emails[plain.pk] == "victim@example.com"
+    assert emails[squatter.pk] == "victim@ｅｘａｍｐｌｅ.com", "a clash was merged"  # noqa: RUF001
+    assert f"user {squatter.pk}" in capsys.readouterr().out

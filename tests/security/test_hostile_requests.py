@@ -86,7 +86,7 @@ def test_a_body_under_the_upload_limit_is_read(settings):
         content_type="application/json",
     )
 
-    assert response.status_code == 201
+    assert response.status_code == 202
 
 
 # --- Django's own error pages ---------------------------------------------------------------

@@ -21,7 +21,7 @@ def registered(api_client, verification_in, django_capture_on_commit_callbacks):
         response = api_client.post(
             "/api/auth/register/", {"email": email, "password": PASSWORD}, format="json"
         )
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 202, response.json()
     body = verification_in(mail.outbox[-1])
     assert api_client.post("/api/auth/verify-email/", body, format="json").status_code == 200
     return email

@@ -17,6 +17,14 @@ PRODUCTION = {
     "DJANGO_SECURE_SSL_REDIRECT": None,  # the default, as on a production host
     "DJANGO_ALLOWED_HOSTS": "shop.example.com",
     "DATABASE_URL": "sqlite://",
+    # What the deploy checks ask of a real deployment (api.md): mail to a relay, links
+    # to the public site, a broker and a shared cache (none is reached by these tests).
+    "EMAIL_URL": "smtp://shop%40example.com:password@smtp.example.com:587/?tls=true",
+    "EMAIL_BACKEND": None,
+    "EMAIL_VERIFICATION_URL": "https://shop.example.com/verify-email/?uid={uid}&token={token}",
+    "PASSWORD_RESET_URL": "https://shop.example.com/reset-password/?uid={uid}&token={token}",
+    "CELERY_BROKER_URL": "redis://redis.example.com:6379/1",
+    "CACHE_URL": "redis://redis.example.com:6379/0",
 }
 
 
@@ -28,10 +36,24 @@ def manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     return run_python(code, **{**PRODUCTION, **env})
 
 
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory) -> str:
+    """A STATIC_ROOT that ``collectstatic`` filled, as every deploy does."""
+    root = str(tmp_path_factory.mktemp("staticfiles"))
+    result = manage("collectstatic", "--noinput", "--verbosity", "0", DJANGO_STATIC_ROOT=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
 @pytest.mark.parametrize("redirect", [None, "false"], ids=["default", "redirect-off-by-choice"])
-def test_the_deploy_checks_report_nothing(redirect):
+def test_the_deploy_checks_report_nothing(static_root, redirect):
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING", DJANGO_SECURE_SSL_REDIRECT=redirect
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECURE_SSL_REDIRECT=redirect,
+        DJANGO_STATIC_ROOT=static_root,
     )
 
     assert result.returncode == 0, f"manage.py check --deploy:\n{result.stdout}{result.stderr}"

@@ -5,7 +5,8 @@ styles and Swagger UI its scripts (drf-spectacular-sidecar), with no web server
 or CDN in front. First over plain HTTP, then in a real browser: headless
 Chromium (Debian's ``chromium``), driven by Playwright without any browser
 download, must render the API's operations and the admin's styled login page,
-and fetch nothing from another host.
+and fetch nothing from another host; both under a Content-Security-Policy that
+allows no inline script, with no violation in the browser's console.
 """
 
 import gzip
@@ -84,6 +85,15 @@ def test_every_asset_of_the_api_docs_is_served_by_the_shop(shop):
     assert {a: get(shop, a).status for a in assets} == dict.fromkeys(assets, 200)
 
 
+@pytest.mark.parametrize("path", ["/admin/login/", "/api/docs/"])
+def test_the_pages_a_browser_renders_allow_only_the_shops_own_scripts(shop, path):
+    policy = get(shop, path).headers.get("content-security-policy", "")
+
+    directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
+    assert directives.get("script-src") == ["'self'"], f"{path} answered CSP {policy!r}"
+    assert directives.get("default-src") == ["'self'"], f"{path} answered CSP {policy!r}"
+
+
 # --- In a real browser ------------------------------------------------------------------
 
 
@@ -106,13 +116,24 @@ def browser(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, shop):
-    """A browser tab that records every URL it requests, and every failed request."""
+    """A browser tab that records every URL it requests, every failed request, and every
+    error or warning in its console (where a Content-Security-Policy violation shows)."""
     tab = browser.new_page()
-    tab.requested, tab.failed = [], []
+    tab.requested, tab.failed, tab.console = [], [], []
     tab.on("request", lambda r: tab.requested.append(r.url))
     tab.on("requestfailed", lambda r: tab.failed.append(f"{r.url} ({r.failure})"))
+    tab.on("console", lambda m: tab.console.append(f"{m.type}: {m.text} ({m.location['url']})"))
     yield tab
     tab.close()
+
+
+def problems(console: list[str]) -> list[str]:
+    """The console's errors and warnings, but the browser's own ask for /favicon.ico (a 404)."""
+    return [
+        line
+        for line in console
+        if line.startswith(("error", "warning")) and not line.endswith("/favicon.ico)")
+    ]
 
 
 def only_from(shop: str, urls: list[str]) -> list[str]:
@@ -142,6 +163,7 @@ def test_swagger_ui_renders_every_operation_with_no_internet(page, shop):
     assert rendered == operations, "Swagger UI did not render the schema's operations"
     assert only_from(shop, page.requested) == [], "the docs page fetched from another host"
     assert page.failed == []
+    assert problems(page.console) == [], "the browser's console reported errors (CSP?)"
 
 
 def test_the_admin_login_page_is_styled(page, shop):
@@ -156,3 +178,4 @@ def test_the_admin_login_page_is_styled(page, shop):
     assert page.locator("#id_username").is_visible()
     assert only_from(shop, page.requested) == []
     assert page.failed == []
+    assert problems(page.console) == [], "the browser's console reported errors (CSP?)"

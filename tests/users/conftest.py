@@ -14,7 +14,12 @@ def throttle_rates(monkeypatch):
     """
 
     def set_rates(**rates: str) -> None:
-        defaults = {"anon": "1000/min", "user": "1000/min", "login": "1000/min"}
+        defaults = {
+            "anon": "1000/min",
+            "user": "1000/min",
+            "login": "1000/min",
+            "register": "1000/min",
+        }
         monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**defaults, **rates})
 
     return set_rates

@@ -155,3 +155,43 @@ def test_with_one_proxy_each_client_behind_it_has_its_own_budget(
     response = anonymous_post(api_client, HTTP_X_FORWARDED_FOR="203.0.113.8")
 
     assert response.status_code == 202, "another client behind the proxy was throttled"
+
+
+# --- The register scope: every request that may send an email -----------------------------
+
+
+def test_registrations_resends_and_reset_requests_share_one_budget_per_client(
+    api_client, throttle_rates
+):
+    """120 registrations from one address sent 120 emails in 32 s (issue 20)."""
+    throttle_rates(register="3/hour")
+    body = {"email": "victim@example.com"}
+    answers = [
+        api_client.post(
+            "/api/auth/register/", {**body, "password": "a sturdy pass 42"}
+        ).status_code,
+        api_client.post("/api/auth/resend-verification/", body).status_code,
+        api_client.post("/api/auth/password-reset/", body).status_code,
+    ]
+
+    response = api_client.post("/api/auth/password-reset/", body)
+
+    assert answers == [202, 202, 202]
+    assert response.status_code == 429, (
+        f"the 4th mail-sending request from one client with a register rate of 3/hour "
+        f"answered {response.status_code}, expected 429"
+    )
+    assert 0 < int(response["Retry-After"]) <= 3600
+
+
+def test_another_client_keeps_its_own_register_budget(throttle_rates):
+    from rest_framework.test import APIClient
+
+    throttle_rates(register="1/hour")
+    APIClient(REMOTE_ADDR="203.0.113.1").post("/api/auth/password-reset/", {"email": "a@x.io"})
+
+    response = APIClient(REMOTE_ADDR="203.0.113.2").post(
+        "/api/auth/password-reset/", {"email": "a@x.io"}
+    )
+
+    assert response.status_code == 202

@@ -59,7 +59,7 @@ def test_token_matches_the_email_in_any_letter_case(api_client):
 
 
 def test_token_matches_an_international_domain_in_any_letter_case(api_client):
-    UserFactory(email="ann@bücher.de")
+    UserFactory(email="ann@xn--bcher-kva.de")  # as registering "ann@bücher.de" stores it
 
     response = log_in(api_client, "ann@BÜCHER.de")
 
