@@ -10,7 +10,8 @@
     nox -s tests              the whole suite on a throwaway PostgreSQL (args go to pytest)
     nox -s mutants            the shop broken one rule at a time: each mutant caught by its tests
                               (-- 08: one pattern's; -- --ci: CI's subset; -- --update-readme)
-    nox -s lint               ruff, import contracts, deploy checks, missing migrations, the schema
+    nox -s lint               ruff, import contracts, drf-review, deploy checks, missing migrations,
+                              the schema
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
     nox -s bench -- search    a benchmark that prints a table (bench/)
     nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
@@ -85,6 +86,10 @@ def install(session: nox.Session, extras: str | None) -> None:
     if stamp.exists() and stamp.read_text() == digest:
         return
     session.install("--quiet", "-e", f".[{extras}]" if extras else ".")
+    if extras in ("kata", "lint"):
+        # drf-review (review/), its own distribution: the walkthrough's fourth line, the
+        # READMEs' blocks, and `drf-review shop` in lint. Editable, so it is always current.
+        session.install("--quiet", "-e", "./review")
     stamp.write_text(digest)
 
 
@@ -134,11 +139,12 @@ def practice(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Style, the import contracts, the deploy checks, missing migrations, docs/openapi.yaml."""
+    """Style, the import contracts, drf-review, the deploy checks, missing migrations, docs/openapi.yaml."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("lint-imports", "--no-cache")
+    session.run("drf-review", "shop")  # the ten patterns' rules (review/): no finding
     # Production settings (debug off), each set as an operator sets it (README, "Running in
     # production"), with a throwaway key: the deploy checks must be clean, none silenced.
     env = {
@@ -169,7 +175,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure, print a table: ``nox -s bench -- search``. No argument lists them."""
-    available = ["search", "checkout", "telemetry", "queue"]  # modules in bench/
+    available = ["search", "checkout", "telemetry", "queue", "review"]  # modules in bench/
     unknown = set(session.posargs) - set(available)
     if not session.posargs or unknown:
         session.error(f"Name a benchmark: nox -s bench -- {' | '.join(available)}")

@@ -9,6 +9,11 @@ verdict on the article's advice, which ``nox -s readmes`` checks against a run;
 and its mutants: the shop broken one rule at a time, each with the tests that
 must catch it (``kata/mutants.py`` runs them: ``nox -s mutants``).
 
+Each symptom names the drf-review codes that catch it (``review/``, the checker
+a team runs on its own code) and whether the article's variant has it; one test
+(``tests/kata/test_review_rules.py``) runs the checker over the variants and holds
+the two to each other.
+
 Read by the commands (``kata/walkthrough.py``, ``kata/pattern.py``,
 ``kata/readmes.py``, ``kata/practice.py``) and ``kata/variants.py``; written into the
 READMEs by ``kata/readme_blocks.py``. Adding a pattern: one folder, one
@@ -27,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 PATTERNS = REPO / "patterns"  # the ten folders, each with its manifest
 MANIFEST = "pattern.toml"
 VERDICTS = ("holds", "fails")
+CODE = re.compile(r"DRP(\d\d)\d")  # drf-review's codes: DRP + the pattern's number + a digit
 ORIGINS = ("naive", "article")  # the variants a learner may start from
 
 
@@ -65,13 +71,29 @@ MUTANT_OPTIONAL = {"equivalent"}
 
 
 @dataclass(frozen=True)
+class Symptom:
+    """What breaking the rule looks like in a diff, and who catches it.
+
+    ``codes``: the drf-review codes that flag it (none where no rule can be precise);
+    ``article``: "fails" when the article's variant has the symptom, "holds" when not;
+    ``unseen``: why the checker cannot see it in the article's variant, where the article
+    fails in a way its code does not show (a constraint the test drops, a missing guard).
+    """
+
+    text: str
+    codes: tuple[str, ...] = ()
+    article: str = "holds"
+    unseen: str = ""
+
+
+@dataclass(frozen=True)
 class Pattern:
     path: Path  # patterns/04_staff_throttle
     number: str  # "04"
     title: str
     rule: str
     hints: tuple[str, ...]
-    symptoms: tuple[str, ...]
+    symptoms: tuple[Symptom, ...]
     shop_tests: tuple[str, ...]
     proof_note: str
     article_verdict: str  # "holds" or "fails"
@@ -95,6 +117,11 @@ class Pattern:
 
     def test_files(self) -> list[Path]:
         return sorted(self.path.glob("test_*.py"))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every drf-review code of this pattern's symptoms, in order."""
+        return tuple(code for symptom in self.symptoms for code in symptom.codes)
 
 
 FIELDS = {
@@ -140,6 +167,7 @@ def read(folder: Path) -> Pattern:
     for role, name in data["variants"].items():
         if not (folder / name.rstrip("/")).exists():
             raise ManifestError(f"{where}: variant {role}: {name} does not exist")
+    symptoms = read_symptoms(data["symptoms"], data["number"], where)
     parts = []
     for part in data["shop"]:
         if set(part) != {"file", "name"}:
@@ -152,7 +180,7 @@ def read(folder: Path) -> Pattern:
         title=data["title"],
         rule=data["rule"],
         hints=tuple(data["hints"]),
-        symptoms=tuple(data["symptoms"]),
+        symptoms=symptoms,
         shop_tests=tuple(data["shop_tests"]),
         proof_note=data["proof_note"],
         article_verdict=article["verdict"],
@@ -191,6 +219,45 @@ def read_mutant(where: str, table: object) -> Mutant:
             "replacement differs from the text it replaces"
         )
     return Mutant(**{**table, "killed_by": tuple(killed_by)})
+
+
+SYMPTOM_KEYS = {"text", "codes", "article", "unseen"}
+
+
+def read_symptoms(entries: list, number: str, where: str) -> tuple[Symptom, ...]:
+    """The ``[[symptoms]]`` tables, checked: each has text, codes of this pattern (each code
+    once in the manifest), the article's holds or fails, and ``unseen`` only where it fails."""
+    symptoms, seen = [], set()
+    for entry in entries:
+        if (
+            not isinstance(entry, dict)
+            or set(entry) - SYMPTOM_KEYS
+            or not {"text", "codes", "article"} <= set(entry)
+        ):
+            raise ManifestError(
+                f"{where}: each [[symptoms]] needs text, codes and article (unseen optional), "
+                f"got {entry!r:.80}"
+            )
+        codes = entry["codes"]
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ManifestError(f"{where}: symptom codes must be a list of strings")
+        for code in codes:
+            match = CODE.fullmatch(code)
+            if not match or match.group(1) != number:
+                raise ManifestError(
+                    f"{where}: {code!r} is not a code of pattern {number} (DRP{number}1)"
+                )
+            if code in seen:
+                raise ManifestError(f"{where}: {code} is listed beside two symptoms")
+            seen.add(code)
+        if entry["article"] not in VERDICTS:
+            raise ManifestError(f"{where}: a symptom's article is {' or '.join(VERDICTS)}")
+        if entry.get("unseen") and entry["article"] != "fails":
+            raise ManifestError(f"{where}: unseen is for a symptom the article fails on")
+        symptoms.append(
+            Symptom(entry["text"], tuple(codes), entry["article"], entry.get("unseen", ""))
+        )
+    return tuple(symptoms)
 
 
 def dangling(pattern: Pattern) -> list[str]:

@@ -2,7 +2,8 @@
 
 - ``README.md``: the table of the patterns (title, rule, the article's verdict);
 - ``patterns/README.md``, the review page: one section per pattern (rule,
-  symptoms in a diff, the questions to ask, the tests that prove it);
+  symptoms in a diff with the drf-review codes that flag them, the questions to
+  ask, the tests that prove it);
 - each ``patterns/NN_name/README.md``: its title and rule, and its
   "In code review, ask" list.
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kata import manifest, readme_blocks
-from kata.manifest import Pattern
+from kata.manifest import Pattern, Symptom
 
 NOTE = "generated from {source} by `nox -s readmes -- --update`, checked by `nox -s readmes`"
 WIDTH = 80  # the pattern READMEs' lines; the review page keeps one line per bullet
@@ -74,11 +75,18 @@ def review_section(p: Pattern) -> str:
         [
             f"## [{p.number} · {p.title}]({p.folder}/)",
             f"**Rule:** {p.rule}",
-            "**Symptom in a diff:**\n" + bullets(p.symptoms),
+            "**Symptom in a diff:**\n" + bullets(tuple(symptom_line(s) for s in p.symptoms)),
             "**Ask:**\n" + bullets(p.hints),
             f"**Proved by:** {proved}.",
         ]
     )
+
+
+def symptom_line(symptom: Symptom) -> str:
+    """The symptom, then the drf-review codes that flag it (``review/``)."""
+    if not symptom.codes:
+        return symptom.text
+    return f"{symptom.text} drf-review: {', '.join(f'`{c}`' for c in symptom.codes)}."
 
 
 def head(p: Pattern) -> str:

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kata import manifest, manifest_docs, runs
+from kata import manifest, manifest_docs, review, runs
 from kata.roles import ARTICLE
 from kata.timelines import readme as timeline_readme
 
@@ -26,12 +26,15 @@ def main(argv: list[str]) -> int:
 
 
 def check_manifest_docs(update: bool) -> bool:
-    """The READMEs' text from the manifests (``kata/manifest_docs.py``), rewritten first
-    with ``update``; and every function, file and test a manifest names. True if all agree."""
+    """The READMEs' text from the manifests (``kata/manifest_docs.py``) and what drf-review
+    says about each naive variant (``kata/review.py``), rewritten first with ``update``; and
+    every function, file and test a manifest names. True if all agree."""
     if update:
         for readme in manifest_docs.update():
             print(f"{readme}: rewritten from the manifests")
-    problems = manifest_docs.stale()
+        for readme in review.update():
+            print(f"{readme}: its drf-review block rewritten from a fresh check")
+    problems = manifest_docs.stale() + review.stale()
     problems += [gone for pattern in manifest.patterns() for gone in manifest.dangling(pattern)]
     print("\n".join(problems) or "The READMEs say what the manifests say.")
     return not problems

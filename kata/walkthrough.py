@@ -1,5 +1,6 @@
-"""The walkthrough: the ten patterns in order, three lines each: the naive variant, the article's
-advice followed exactly, then the shop, against the same assertions.
+"""The walkthrough: the ten patterns in order, four lines each: the naive variant, the article's
+advice followed exactly, then the shop, against the same assertions; and what drf-review
+(``review/``) says about the naive code and the shop.
 
     python -m kata.walkthrough [pytest args]    what ``nox -s walkthrough`` runs
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from kata import manifest
+from kata import manifest, review
 from kata.manifest import Pattern
 from kata.roles import ARTICLE, COUNTEREXAMPLE, NAIVE, SHOP, role_of
 
@@ -144,6 +145,8 @@ def print_run(run: PatternRun) -> None:
             f"them{also}",
         )
     )
+    # What drf-review (review/) says about the naive code, and about the shop.
+    print(wrapped("review", review.walkthrough_line(run.pattern)))
     if not run.reds[NAIVE]:
         run.problems.append("no naive variant failed")
     for problem in run.problems:

@@ -14,12 +14,16 @@ number = "99"
 title = "An example"
 rule = "Say it once."
 hints = ["Is it said twice?"]
-symptoms = ["The same words in two files."]
 shop_tests = []
 
 [article]
 verdict = "holds"
 why = ""
+
+[[symptoms]]
+text = "The same words in two files."
+codes = ["DRP991"]
+article = "holds"
 
 [variants]
 naive = "naive.py"
@@ -62,6 +66,10 @@ def test_a_manifest_is_read_into_its_pattern(example):
     )
     assert pattern.variant_file("naive") == example / "naive.py"
     assert pattern.shop == (manifest.ShopPart("shop/core/side_effects.py", "after_commit"),)
+    assert pattern.symptoms == (
+        manifest.Symptom("The same words in two files.", ("DRP991",), "holds"),
+    )
+    assert pattern.codes == ("DRP991",)
 
 
 @pytest.mark.parametrize(
@@ -73,8 +81,25 @@ def test_a_manifest_is_read_into_its_pattern(example):
         (('verdict = "holds"', 'verdict = "maybe"'), "verdict (holds or fails)"),
         (('naive = "naive.py"', 'naive = "naif.py"'), "naif.py does not exist"),
         (('title = "An example"', "title = An example"), "99_example/pattern.toml"),
+        (('codes = ["DRP991"]', 'codes = ["DRP081"]'), "'DRP081' is not a code of pattern 99"),
+        (('codes = ["DRP991"]', 'codes = ["DRP991", "DRP991"]'), "DRP991 is listed beside two"),
+        (('article = "holds"', 'article = "maybe"'), "a symptom's article is holds or fails"),
+        (('article = "holds"', 'article = "holds"\nunseen = "why"'), "unseen is for a symptom"),
+        (('codes = ["DRP991"]\n', ""), "each [[symptoms]] needs text, codes and article"),
     ],
-    ids=["number", "unknown-key", "missing-key", "verdict", "variant-file", "not-toml"],
+    ids=[
+        "number",
+        "unknown-key",
+        "missing-key",
+        "verdict",
+        "variant-file",
+        "not-toml",
+        "code-of-another-pattern",
+        "code-twice",
+        "symptom-verdict",
+        "unseen-where-it-holds",
+        "symptom-without-codes",
+    ],
 )
 def test_a_faulty_manifest_is_refused_naming_its_file_and_fault(example, change, complaint):
     (example / "pattern.toml").write_text(EXAMPLE.replace(*change))
@@ -148,6 +173,7 @@ def test_the_manifests_text_is_written_into_each_readme_then_found_up_to_date(ex
     assert "| 99 | [An example](patterns/99_example/) | Say it once. | holds |" in top
     review = (example_tree / "README.md").read_text()
     assert "## [99 · An example](99_example/)\n\n**Rule:** Say it once." in review
+    assert "**Symptom in a diff:**\n- The same words in two files. drf-review: `DRP991`." in review
     assert "**Ask:**\n- Is it said twice?" in review
     assert "**Proved by:** [`test_example.py`](99_example/test_example.py)." in review
     readme = (example_tree / "99_example" / "README.md").read_text()

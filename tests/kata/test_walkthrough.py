@@ -31,5 +31,16 @@ def test_a_test_red_in_two_variants_is_one_test_the_shop_passes(capsys):
 
     print_run(run)
 
-    shop_line = capsys.readouterr().out.split("shop")[-1]
+    out = capsys.readouterr().out
+    shop_line = out.split("\n    shop    ")[-1].split("\n    review  ")[0]
     assert "1 passed, the 1 test red above among them" in " ".join(shop_line.split())
+
+
+def test_the_fourth_line_is_what_drf_review_says_about_the_naive_code_and_the_shop(capsys):
+    pattern = manifest.pattern("08")
+
+    print_run(PatternRun(pattern=pattern, green=1))
+
+    review_line = " ".join(capsys.readouterr().out.split("\n    review  ")[-1].split())
+    assert review_line.startswith("naive.py:65 DRP082 item.sku.stock is changed in Python")
+    assert "lock the row first; the shop: no finding" in review_line
