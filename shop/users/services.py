@@ -96,15 +96,11 @@ def user_resend_verification(*, email: str) -> None:
     user = User.objects.find_by_email(email)
     if user is None:
         return
-    now = timezone.now()
-    quiet_since = now - timedelta(seconds=settings.EMAIL_VERIFICATION_RESEND_INTERVAL)
-    claimed = (
-        User.objects.awaiting_verification()
-        .filter(pk=user.pk)
-        .filter(Q(verification_sent_at__isnull=True) | Q(verification_sent_at__lte=quiet_since))
-        .update(verification_sent_at=now)
-    )
-    if claimed:
+    if email_interval_claimed(
+        User.objects.awaiting_verification().filter(pk=user.pk),
+        sent_at="verification_sent_at",
+        interval=settings.EMAIL_VERIFICATION_RESEND_INTERVAL,
+    ):
         outbox_put(topic=VERIFICATION_EMAIL, payload={"user_id": user.pk})
 
 
@@ -145,16 +141,21 @@ def password_reset_send(*, user: User, reason: str) -> None:
     One conditional UPDATE claims the interval, as for verification emails. An account
     staff deactivated after it was verified gets none (``reachable``).
     """
-    now = timezone.now()
-    quiet_since = now - timedelta(seconds=settings.PASSWORD_RESET_RESEND_INTERVAL)
-    claimed = (
-        User.objects.reachable()
-        .filter(pk=user.pk)
-        .filter(Q(password_reset_sent_at__isnull=True) | Q(password_reset_sent_at__lte=quiet_since))
-        .update(password_reset_sent_at=now)
-    )
-    if claimed:
+    if email_interval_claimed(
+        User.objects.reachable().filter(pk=user.pk),
+        sent_at="password_reset_sent_at",
+        interval=settings.PASSWORD_RESET_RESEND_INTERVAL,
+    ):
         outbox_put(topic=PASSWORD_RESET_EMAIL, payload={"user_id": user.pk, "reason": reason})
+
+
+def email_interval_claimed(rows, *, sent_at: str, interval: int) -> bool:
+    """Claim the right to send: stamp ``sent_at`` on ``rows`` unless it is under ``interval``
+    seconds old. One conditional UPDATE, so of many requests at once only one gets True."""
+    now = timezone.now()
+    quiet_since = now - timedelta(seconds=interval)
+    due = Q(**{f"{sent_at}__isnull": True}) | Q(**{f"{sent_at}__lte": quiet_since})
+    return bool(rows.filter(due).update(**{sent_at: now}))
 
 
 @transaction.atomic
