@@ -5,6 +5,12 @@
 Tracing is set up once per process, so each variant gets a process of its own.
 The spans are caught by an in-memory exporter added to whatever tracer provider
 the variant configured.
+
+The tests run it through ``testing.warm_python``: one server process runs
+``prepare()`` and forks a child per probe. ``prepare()`` imports the shop and the
+variants and sets Django up, which reads no ``OTEL_*`` variable, configures no
+tracing and builds no handler: what each variant does, and when, still happens
+in the child.
 """
 
 import json
@@ -16,6 +22,23 @@ from wsgiref.util import setup_testing_defaults
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+
+
+def prepare() -> None:
+    """What every probe would do first, done once before the forks (see above)."""
+    import importlib
+
+    import django
+    from django.conf import settings
+
+    import opentelemetry.sdk.trace.export.in_memory_span_exporter  # noqa: F401
+    import shop.core.telemetry  # noqa: F401  (defines configure_opentelemetry; runs nothing)
+    from kata.variants import load_variant
+
+    django.setup(set_prefix=False)
+    importlib.import_module(settings.ROOT_URLCONF)
+    for variant in ("naive", "article"):  # their imports; each builds nothing until called
+        load_variant(__file__, variant)
 
 
 def build(variant: str):

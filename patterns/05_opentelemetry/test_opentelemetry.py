@@ -3,13 +3,13 @@
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kata.variants import Fails, Holds, Kata, said
 from testing.preconditions import require
+from testing.warm_python import WarmPython
 
 PROBE = Path(__file__).with_name("probe.py")
 kata = Kata(naive="naive", article="article", shop="shop")
@@ -18,29 +18,44 @@ PSYCOPG2 = "the psycopg2 instrumentor traces nothing when Django runs psycopg 3"
 STANDARD_ENV = {
     "OTEL_TRACES_EXPORTER": "none",
     # The article's exporter always ships to a collector; none listens here, and a
-    # one-second deadline keeps its retries from holding the probe's exit.
-    "OTEL_EXPORTER_OTLP_TIMEOUT": "1",
+    # tenth of a second (the Python exporters read seconds) keeps its retries from
+    # holding the probe's exit.
+    "OTEL_EXPORTER_OTLP_TIMEOUT": "0.1",
 }
 
 
-def run_probe(variant: str, **env: str) -> subprocess.CompletedProcess:
+@pytest.fixture(scope="module")
+def warm_probe():
+    """The probe's server: Django set up once, a fresh fork per probe (probe.py says why)."""
+    warm = WarmPython(PROBE, fresh_for=("OTEL_",), env={**os.environ, **STANDARD_ENV})
+    yield warm
+    warm.close()
+
+
+@pytest.fixture
+def run_probe(warm_probe):
     """One request through the variant's freshly built WSGI application, in its own process."""
-    return subprocess.run(
-        [sys.executable, str(PROBE), variant],
-        env={**os.environ, **STANDARD_ENV, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def run(variant: str, **env: str) -> subprocess.CompletedProcess:
+        return warm_probe.run(variant, **env)
+
+    return run
 
 
-def probe(variant: str, **env: str) -> dict:
+@pytest.fixture
+def probe(run_probe):
     """The probe's answer: the response status and the spans it made."""
-    result = run_probe(variant, **env)
-    for line in result.stdout.splitlines():
-        if line.startswith("PROBE "):
-            return json.loads(line.removeprefix("PROBE "))
-    pytest.fail(f"the probe printed no result:\n{result.stdout}\n{result.stderr}", pytrace=False)
+
+    def answer(variant: str, **env: str) -> dict:
+        result = run_probe(variant, **env)
+        for line in result.stdout.splitlines():
+            if line.startswith("PROBE "):
+                return json.loads(line.removeprefix("PROBE "))
+        pytest.fail(
+            f"the probe printed no result:\n{result.stdout}\n{result.stderr}", pytrace=False
+        )
+
+    return answer
 
 
 def server_spans(run: dict) -> list[dict]:
@@ -48,7 +63,7 @@ def server_spans(run: dict) -> list[dict]:
 
 
 @kata(naive=Fails(LATE), article=Holds("called before the handler is built, from the start"))
-def test_a_request_makes_a_server_span_with_its_route_and_status(variant):
+def test_a_request_makes_a_server_span_with_its_route_and_status(variant, probe):
     run = probe(variant)
 
     spans = server_spans(run)
@@ -58,7 +73,7 @@ def test_a_request_makes_a_server_span_with_its_route_and_status(variant):
 
 
 @kata(naive=Fails(PSYCOPG2), article=Fails(PSYCOPG2))
-def test_its_queries_are_child_spans_with_the_statement(variant):
+def test_its_queries_are_child_spans_with_the_statement(variant, probe):
     run = probe(variant)
 
     statements = [span for span in run["spans"] if span["kind"] == "CLIENT"]
@@ -77,7 +92,7 @@ def test_its_queries_are_child_spans_with_the_statement(variant):
     naive=Holds("its TracerProvider is the SDK's, which reads OTEL_SDK_DISABLED"),
     article=Holds("its TracerProvider is the SDK's, which reads OTEL_SDK_DISABLED"),
 )
-def test_with_the_sdk_disabled_there_are_no_spans_and_the_shop_still_answers(variant):
+def test_with_the_sdk_disabled_there_are_no_spans_and_the_shop_still_answers(variant, probe):
     run = probe(variant, OTEL_SDK_DISABLED="true")
 
     got = (run["status"], len(run["spans"]))
@@ -90,7 +105,7 @@ def test_with_the_sdk_disabled_there_are_no_spans_and_the_shop_still_answers(var
     naive=Fails(f"{LATE}, collector or not"),
     article=Holds("a BatchSpanProcessor exports from its own thread: the request never waits"),
 )
-def test_an_unreachable_otlp_collector_never_fails_a_request(variant):
+def test_an_unreachable_otlp_collector_never_fails_a_request(variant, probe):
     run = probe(
         variant,
         OTEL_TRACES_EXPORTER="otlp",
@@ -106,7 +121,7 @@ def test_an_unreachable_otlp_collector_never_fails_a_request(variant):
     naive=Fails("its provider has no exporter at all, whatever OTEL_TRACES_EXPORTER says"),
     article=Fails("it hard-codes the OTLP exporter: OTEL_TRACES_EXPORTER=console prints nothing"),
 )
-def test_the_console_exporter_prints_the_request_and_its_queries(variant):
+def test_the_console_exporter_prints_the_request_and_its_queries(variant, run_probe):
     result = run_probe(variant, OTEL_TRACES_EXPORTER="console")
 
     # What the console exporter printed: everything but the probe's own answer.
