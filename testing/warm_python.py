@@ -77,7 +77,9 @@ def serve(script: str) -> None:
                 stream.seek(0)
                 captured.append(stream.read().decode(errors="replace"))
         returncode = os.waitstatus_to_exitcode(status)
-        answers.write(json.dumps({"returncode": returncode, "stdout": captured[0], "stderr": captured[1]}))
+        answers.write(
+            json.dumps({"returncode": returncode, "stdout": captured[0], "stderr": captured[1]})
+        )
         answers.write("\n")
         answers.flush()
 

@@ -29,9 +29,9 @@ def prepare() -> None:
     import importlib
 
     import django
+    import opentelemetry.sdk.trace.export.in_memory_span_exporter  # noqa: F401
     from django.conf import settings
 
-    import opentelemetry.sdk.trace.export.in_memory_span_exporter  # noqa: F401
     import shop.core.telemetry  # noqa: F401  (defines configure_opentelemetry; runs nothing)
     from kata.variants import load_variant
 
