@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from servers.redis import RedisServer, redis_server_binary
 from shop.core.telemetry import configure_opentelemetry
 from shop.users.serializers import ActiveUserTokenObtainPairSerializer
+from testing import flush
 from testing.crashes import crashes_recorded
 from testing.factories import CartFactory, UserFactory
 
@@ -51,6 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tracing is on in every test, as in production: one in-memory exporter for the
     # run, installed before instrumenting (a tracer provider can be set only once).
     configure_opentelemetry(span_processor=SimpleSpanProcessor(SPANS))
+    flush.install()  # transactional tests end with a quick delete, not a whole flush
 
 
 # --- Fixtures ----------------------------------------------------------------------

