@@ -13,7 +13,8 @@
     nox -s lint               ruff, import contracts, drf-review, deploy checks, missing migrations,
                               the schema
     nox -s demo               the shop on SQLite with demo data, at http://127.0.0.1:8000/
-    nox -s bench -- search    a benchmark that prints a table (bench/)
+    nox -s bench -- search    a benchmark that prints a table (bench/); -- kata: how long people
+                              wait on the walkthrough, a pattern, the suite, a practice save
     nox -s soak               hundreds of clients against gunicorn, then an audit of the stock
     nox -s fuzz               schemathesis against the shop's OpenAPI schema (args go to `st run`)
     nox -s compat             the suite on Django 5.2 and 6.1 across Python 3.11-3.13 (args go to pytest)
@@ -26,6 +27,7 @@ import hashlib
 import os
 import secrets
 import subprocess
+import sys
 from pathlib import Path
 
 import nox
@@ -175,13 +177,18 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure, print a table: ``nox -s bench -- search``. No argument lists them."""
-    available = ["search", "checkout", "telemetry", "queue", "review"]  # modules in bench/
-    unknown = set(session.posargs) - set(available)
-    if not session.posargs or unknown:
+    available = ["search", "checkout", "telemetry", "queue", "review", "kata"]  # modules in bench/
+    names = [arg for arg in session.posargs if not arg.startswith("-")]
+    options = [arg for arg in session.posargs if arg.startswith("-")]  # e.g. --update-readme
+    unknown = set(names) - set(available)
+    if not names or unknown:
         session.error(f"Name a benchmark: nox -s bench -- {' | '.join(available)}")
     install(session, "bench")
-    for name in session.posargs:
-        session.run("python", "-m", f"bench.{name}")
+    for name in names:
+        # bench.kata times nox's own sessions, with the nox running this one.
+        session.run(
+            "python", "-m", f"bench.{name}", *options, env={"BENCH_NOX_PYTHON": sys.executable}
+        )
 
 
 @nox.session
