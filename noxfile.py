@@ -33,6 +33,9 @@ from pathlib import Path
 import nox
 
 nox.options.reuse_venv = "yes"
+# uv builds an environment in seconds where pip takes a minute or more; nox uses it when
+# it is installed beside nox (`pip install 'nox[uv]'`), and virtualenv and pip otherwise.
+nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests", "lint"]
 
 ROOT = Path(__file__).resolve().parent
