@@ -36,6 +36,9 @@ nox.options.reuse_venv = "yes"
 # uv builds an environment in seconds where pip takes a minute or more; nox uses it when
 # it is installed beside nox (`pip install 'nox[uv]'`), and virtualenv and pip otherwise.
 nox.options.default_venv_backend = "uv|virtualenv"
+# pip compiles what it installs to bytecode, uv only when asked: without it, every process
+# compiles Django and the rest again wherever PYTHONDONTWRITEBYTECODE is set.
+os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 nox.options.sessions = ["tests", "lint"]
 
 ROOT = Path(__file__).resolve().parent

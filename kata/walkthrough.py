@@ -11,6 +11,7 @@ passes, a Holds that fails, a failure that is no AssertionError) or any shop tes
 import sys
 import textwrap
 from collections import Counter
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
@@ -38,9 +39,13 @@ class PatternRun:
 class WalkthroughReporter:
     """A pytest plugin that prints one block per pattern as its tests finish."""
 
-    def __init__(self, runs: list[PatternRun]) -> None:
+    def __init__(self, runs: list[PatternRun], reviews: Future | None = None) -> None:
         self.by_folder = {run.pattern.folder: run for run in runs}
         self.runs = runs
+        self.reviews = reviews  # of pattern number -> drf-review's line, if computed apart
+
+    def review_line(self, run: PatternRun) -> str | None:
+        return self.reviews.result()[run.pattern.number] if self.reviews else None
 
     def run_of(self, nodeid: str) -> PatternRun | None:
         parts = nodeid.split("/")
@@ -107,12 +112,12 @@ class WalkthroughReporter:
         if report.when == "teardown":
             run.finished += 1
             if run.finished == run.expected:
-                print_run(run)
+                print_run(run, self.review_line(run))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         for run in self.runs:
             if run.expected == 0:
-                print_run(run)
+                print_run(run, self.review_line(run))
 
 
 def first_assertion_message(report: pytest.TestReport) -> str:
@@ -130,7 +135,7 @@ def verdict(run: PatternRun, role: str) -> str:
     return f"red in {red} of {red + held}{held_too}: {shorten(run.first_red[role])}"
 
 
-def print_run(run: PatternRun) -> None:
+def print_run(run: PatternRun, review_line: str | None = None) -> None:
     print(f"[{run.pattern.number}/{len(manifest.patterns())}] {run.pattern.title}")
     print(wrapped("rule", run.pattern.rule))
     print(wrapped(NAIVE, verdict(run, NAIVE)))
@@ -146,7 +151,7 @@ def print_run(run: PatternRun) -> None:
         )
     )
     # What drf-review (review/) says about the naive code, and about the shop.
-    print(wrapped("review", review.walkthrough_line(run.pattern)))
+    print(wrapped("review", review_line or review.walkthrough_line(run.pattern)))
     if not run.reds[NAIVE]:
         run.problems.append("no naive variant failed")
     for problem in run.problems:
@@ -164,11 +169,18 @@ def wrapped(label: str, text: str) -> str:
     return textwrap.fill(text, WIDTH, initial_indent=f"    {label:<7} ", subsequent_indent=" " * 12)
 
 
+def review_lines() -> dict[str, str]:
+    return {pattern.number: review.walkthrough_line(pattern) for pattern in manifest.patterns()}
+
+
 def main(pytest_args: list[str]) -> int:
     runs = [PatternRun(pattern) for pattern in manifest.patterns()]
-    reporter = WalkthroughReporter(runs)
     folders = [f"patterns/{run.pattern.folder}" for run in runs]
-    exit_code = pytest.main([*folders, "-p", "no:randomly", *pytest_args], plugins=[reporter])
+    # drf-review reads the repository once for all ten lines (2 s): in a process of its
+    # own, on the other core, while the tests run.
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        reporter = WalkthroughReporter(runs, pool.submit(review_lines))
+        exit_code = pytest.main([*folders, "-p", "no:randomly", *pytest_args], plugins=[reporter])
     clean = [run for run in runs if run.reds[NAIVE] and run.green and not run.problems]
     problems = sum(len(run.problems) for run in runs)
     article_holds = [run.pattern.number for run in runs if not run.reds[ARTICLE]]
