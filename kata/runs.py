@@ -42,7 +42,12 @@ def run_lessons(
             *pytest_command(folder, timelines), "-p", "kata.summary", "-m", marks, "--runxfail",
             *verbosity, *pytest_args,
         ]  # fmt: skip
-        env = {**os.environ, "KATA_SUMMARY": str(summary_file), **recording_into(timelines)}
+        env = {
+            **os.environ,
+            "KATA_SUMMARY": str(summary_file),
+            **recording_into(timelines),
+            **database_of_its_own(folder),
+        }
         run = subprocess.run(command, env=env, capture_output=quiet, text=True)
         if not summary_file.exists():
             output = (run.stdout or "") + (run.stderr or "") if quiet else ""
@@ -65,6 +70,12 @@ def pytest_command(folder: str, timelines: Path | None) -> list[str]:
         sys.executable, "-m", "pytest", f"patterns/{folder}", "-p", "no:randomly",
         *(RECORD if timelines else []),
     ]  # fmt: skip
+
+
+def database_of_its_own(folder: str) -> dict[str, str]:
+    """A test database named for this pattern (``testing/settings.py`` reads it), so that
+    runs of two patterns can share one PostgreSQL at the same time."""
+    return {"KATA_TEST_DATABASE": f"test_shop_{folder[:2]}"}
 
 
 def recording_into(timelines: Path | None) -> dict[str, str]:

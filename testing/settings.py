@@ -5,6 +5,8 @@ Production's own (``shop/settings.py``, debug off, read from the environment tha
 or to run without a build step.
 """
 
+import os
+
 from shop.settings import *  # noqa: F403
 
 # Real hashing costs ~100 ms a password; the tests are about behaviour, not cost.
@@ -19,3 +21,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# Runs that share one PostgreSQL at the same time (kata/readmes.py runs two patterns at
+# once) each name their test database; None is Django's own, "test_" and the name.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    **DATABASES["default"].get("TEST", {}),  # noqa: F405
+    "NAME": os.environ.get("KATA_TEST_DATABASE"),
+}
