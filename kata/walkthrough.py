@@ -8,6 +8,7 @@ Exits non-zero if any variant does something else than its test says (a Fails th
 passes, a Holds that fails, a failure that is no AssertionError) or any shop test fails.
 """
 
+import os
 import sys
 import textwrap
 from collections import Counter
@@ -32,7 +33,8 @@ class PatternRun:
     red_tests: set[str] = field(default_factory=set)  # test functions some variant failed
     holds: Counter = field(default_factory=Counter)  # role -> tests it passed, as expected
     green: int = 0
-    first_red: dict[str, str] = field(default_factory=dict)
+    first_red: dict[str, str] = field(default_factory=dict)  # role -> its first red, as written
+    first_red_place: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
@@ -43,6 +45,8 @@ class WalkthroughReporter:
         self.by_folder = {run.pattern.folder: run for run in runs}
         self.runs = runs
         self.reviews = reviews  # of pattern number -> drf-review's line, if computed apart
+        self.order: dict[str, int] = {}  # nodeid -> its place in the run, as written
+        self.printed = 0  # patterns printed, in order
 
     def review_line(self, run: PatternRun) -> str | None:
         return self.reviews.result()[run.pattern.number] if self.reviews else None
@@ -53,18 +57,31 @@ class WalkthroughReporter:
 
     @pytest.hookimpl(trylast=True)
     def pytest_configure(self, config: pytest.Config) -> None:
-        # Replace pytest's own per-test output with one block per pattern.
-        standard = config.pluginmanager.getplugin("terminalreporter")
-        if standard is not None:
-            config.pluginmanager.unregister(standard)
+        # Replace pytest's own per-test output (and xdist's) with one block per pattern.
+        for name in ("terminalreporter", "terminaldistreporter"):
+            if (standard := config.pluginmanager.getplugin(name)) is not None:
+                config.pluginmanager.unregister(standard)
+        if (distributed := config.pluginmanager.getplugin("dsession")) is not None:
+            distributed.terminal = None
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]):
-        written_order = {item.nodeid: n for n, item in enumerate(items)}
-        result = yield  # pytest-django regroups tests by database use in here
-        # A walkthrough goes in pattern order, and within a pattern as its tests are written.
-        items.sort(key=lambda item: (item.nodeid.split("::")[0], written_order[item.nodeid]))
-        return result
+    def expect(self, nodeids: list[str]) -> None:
+        """The run's tests, in the order they run within each file (kata/written_order.py)."""
+        if self.order:
+            return  # each xdist worker reports the same collection
+        self.order = {nodeid: n for n, nodeid in enumerate(nodeids)}
+        for nodeid in nodeids:
+            if run := self.run_of(nodeid):
+                run.expected += 1
+        print(
+            f"Walking through {len(self.runs)} patterns: the naive variant, the article's advice "
+            "followed exactly, then the shop, against the same assertions.\n"
+        )
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.expect([item.nodeid for item in session.items])
+
+    def pytest_xdist_node_collection_finished(self, node, ids: list[str]) -> None:
+        self.expect(list(ids))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -75,15 +92,6 @@ class WalkthroughReporter:
             else:
                 print(problem)
 
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        for item in session.items:
-            if run := self.run_of(item.nodeid):
-                run.expected += 1
-        print(
-            f"Walking through {len(self.runs)} patterns: the naive variant, the article's advice "
-            "followed exactly, then the shop, against the same assertions.\n"
-        )
-
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         run = self.run_of(report.nodeid)
         if run is None:
@@ -92,7 +100,10 @@ class WalkthroughReporter:
         if hasattr(report, "wasxfail") and report.skipped:
             run.reds[role] += 1
             run.red_tests.add(report.nodeid.split("[")[0])  # one per test, whatever the variant
-            run.first_red.setdefault(role, first_assertion_message(report))
+            place = self.order.get(report.nodeid, len(self.order))
+            if place < run.first_red_place.get(role, len(self.order) + 1):
+                run.first_red[role] = first_assertion_message(report)
+                run.first_red_place[role] = place
         elif report.failed:
             what = (
                 f"the {role} variant passed a test it should fail (strict xfail)"
@@ -111,13 +122,19 @@ class WalkthroughReporter:
             run.problems.append(f"{report.nodeid} was skipped: {report.longrepr[-1]}")
         if report.when == "teardown":
             run.finished += 1
-            if run.finished == run.expected:
-                print_run(run, self.review_line(run))
+            self.print_finished()
+
+    def print_finished(self, everything: bool = False) -> None:
+        """Each pattern whose tests are done, once those before it are printed."""
+        while self.printed < len(self.runs):
+            run = self.runs[self.printed]
+            if run.finished < run.expected and not everything:
+                return
+            print_run(run, self.review_line(run))
+            self.printed += 1
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        for run in self.runs:
-            if run.expected == 0:
-                print_run(run, self.review_line(run))
+        self.print_finished(everything=True)
 
 
 def first_assertion_message(report: pytest.TestReport) -> str:
@@ -176,11 +193,16 @@ def review_lines() -> dict[str, str]:
 def main(pytest_args: list[str]) -> int:
     runs = [PatternRun(pattern) for pattern in manifest.patterns()]
     folders = [f"patterns/{run.pattern.folder}" for run in runs]
-    # drf-review reads the repository once for all ten lines (2 s): in a process of its
-    # own, on the other core, while the tests run.
+    # Two xdist workers, a pattern's file each at a time, where there are two cores; the
+    # blocks still print in order. drf-review reads the repository once for all ten lines
+    # (2 s), in a process of its own, while the tests run.
+    parallel = ["-n", "2", "--dist", "loadfile"] if (os.cpu_count() or 1) > 1 else []
     with ProcessPoolExecutor(max_workers=1) as pool:
         reporter = WalkthroughReporter(runs, pool.submit(review_lines))
-        exit_code = pytest.main([*folders, "-p", "no:randomly", *pytest_args], plugins=[reporter])
+        exit_code = pytest.main(
+            [*folders, "-p", "no:randomly", "-p", "kata.written_order", *parallel, *pytest_args],
+            plugins=[reporter],
+        )
     clean = [run for run in runs if run.reds[NAIVE] and run.green and not run.problems]
     problems = sum(len(run.problems) for run in runs)
     article_holds = [run.pattern.number for run in runs if not run.reds[ARTICLE]]
