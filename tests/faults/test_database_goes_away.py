@@ -105,11 +105,14 @@ def served():
         )
         # gunicorn starts meanwhile: until the first request, its workers touch no table
         # (its readiness probe, /api/health/, runs SELECT 1).
-        with Gunicorn(env, workers=2) as gunicorn:
-            out, err = setting_up.communicate(timeout=120)
-            if setting_up.returncode != 0:
-                pytest.fail(f"harness: migrating and filling the database failed:\n{err}")
-            yield postgres, gunicorn, json.loads(out.strip().splitlines()[-1])
+        try:
+            with Gunicorn(env, workers=2) as gunicorn:
+                out, err = setting_up.communicate(timeout=120)
+                if setting_up.returncode != 0:
+                    pytest.fail(f"harness: migrating and filling the database failed:\n{err}")
+                yield postgres, gunicorn, json.loads(out.strip().splitlines()[-1])
+        finally:
+            setting_up.kill()  # nothing once it has finished; else gunicorn did not start
     finally:
         # It may have been stopped and restarted: let stop() see the server as it is now.
         info = PostmasterInfo.read_from_pgdata(postgres.server.pgdata)
