@@ -1,4 +1,4 @@
-"""``python -m bench.checkout [floors|contention]``: both parts by default, on one database and broker.
+"""``python -m bench.checkout [floors|cpu|contention]``: every part by default, on one database and broker.
 
 The shop runs as production runs it: gunicorn with debug off, persistent connections
 (``gunicorn.conf.py``), the checkout's email handed to a Redis broker.
@@ -7,17 +7,17 @@ The shop runs as production runs it: gunicorn with debug off, persistent connect
 import logging
 import sys
 
-from bench.checkout import contention, floors
+from bench.checkout import contention, cpu, floors
 from bench.environment import shop_database
 from servers.redis import RedisServer
 
-PARTS = {"floors": floors.run, "contention": contention.run}
+PARTS = {"floors": floors.run, "cpu": cpu.run, "contention": contention.run}
 
 
 def main(parts: list[str]) -> int:
     if unknown := set(parts) - set(PARTS):
         sys.exit(
-            f"No part {', '.join(sorted(unknown))}: python -m bench.checkout [floors|contention]"
+            f"No part {', '.join(sorted(unknown))}: python -m bench.checkout [{'|'.join(PARTS)}]"
         )
     broker = RedisServer()
     try:

@@ -15,7 +15,7 @@ from opentelemetry import context as otel_context
 
 from shop.core.side_effects import after_commit
 from shop.outbox.models import OutboxMessage
-from shop.outbox.tasks import deliver_outbox_message
+from shop.outbox.tasks import deliver_outbox_messages
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,8 @@ def outbox_put(*, topic: str, payload: dict[str, Any]) -> OutboxMessage:
 def outbox_put_many(*, messages: Sequence[tuple[str, dict[str, Any]]]) -> list[OutboxMessage]:
     """Queue several ``(topic, payload)`` messages in one INSERT, atomically with the caller's.
 
-    The message exists if and only if the caller's change does. Once the transaction
-    commits, each is handed to its own delivery task.
+    The messages exist if and only if the caller's change does. Once the transaction
+    commits, they are handed to one delivery task: one publish to the broker, however many.
     """
     if not transaction.get_connection().in_atomic_block:
         # In autocommit the row would commit on its own, whatever happens to the
@@ -42,18 +42,19 @@ def outbox_put_many(*, messages: Sequence[tuple[str, dict[str, Any]]]) -> list[O
     rows = OutboxMessage.objects.bulk_create(
         OutboxMessage(topic=topic, payload=payload) for topic, payload in messages
     )
-    for message in rows:
-        after_commit(queue_delivery, message_id=message.pk)
+    after_commit(queue_delivery, message_ids=[message.pk for message in rows])
     return rows
 
 
-def queue_delivery(*, message_id: UUID) -> None:
-    """Hand one committed message to a task. Never fails the caller: the sweep is the net.
+def queue_delivery(*, message_ids: Sequence[UUID]) -> None:
+    """Hand committed messages to one task. Never fails the caller: the sweep is the net.
 
-    The task id comes from the message id, so the task is recognisable in any monitor.
-    A broker that is down costs a warning here, never the response: the row is
-    committed, and the next sweep (or ``manage.py deliver_outbox``) delivers it.
+    The task id comes from the first message's id, so the task is recognisable in any
+    monitor (its arguments name the others). A broker that is down costs a warning here,
+    never the response: the rows are committed, and the next sweep (or
+    ``manage.py deliver_outbox``) delivers them.
     """
+    ids = [str(message_id) for message_id in message_ids]
     # The tracing of Celery makes the "apply_async" span current when it starts to
     # publish, and only a publish that succeeds makes it stop being current (seen with
     # opentelemetry-instrumentation-celery 0.66b1). Restore the caller's trace context
@@ -61,11 +62,11 @@ def queue_delivery(*, message_id: UUID) -> None:
     # under a span that never ends.
     trace_context = otel_context.attach(otel_context.get_current())
     try:
-        deliver_outbox_message.apply_async(args=[str(message_id)], task_id=f"outbox-{message_id}")
+        deliver_outbox_messages.apply_async(args=[ids], task_id=f"outbox-{ids[0]}")
     except Exception as exc:
         logger.warning(
-            "Could not queue outbox message %s (%s); the outbox sweep will deliver it.",
-            message_id,
+            "Could not queue outbox messages %s (%s); the outbox sweep will deliver them.",
+            ", ".join(ids),
             "".join(traceback.format_exception_only(exc)).strip(),
         )
     finally:

@@ -82,6 +82,24 @@ def test_a_retry_replays_even_after_the_cart_was_filled_again(
     assert world() == before, "a replay must not place the refilled cart's order"
 
 
+def test_a_retry_replays_even_when_the_refilled_cart_could_not_be_sold(
+    customer_client, full_cart, checkout, placed, sku, world
+):
+    """The key is honoured before the cart is judged: a retry answers as its first request
+    did, whatever the cart holds now (here more than the stock left)."""
+    sku.refresh_from_db()
+    CartItemFactory(cart=full_cart, sku=sku, quantity=sku.stock + 1)
+    before = world()
+
+    response = checkout(customer_client, full_cart.pk, KEY)
+
+    assert (response.status_code, response.json()) == (201, placed.json()), (
+        f"retried a placed order after refilling its cart with more than the stock left, "
+        f"got {response.status_code} {response.json()}, expected the first answer again"
+    )
+    assert world() == before
+
+
 def test_a_retry_replays_after_the_catalogue_changed(
     customer_client, full_cart, checkout, placed, sku
 ):

@@ -23,7 +23,7 @@ from shop.celery import app
 from shop.outbox import delivery
 from shop.outbox.delivery import deliver_pending
 from shop.outbox.models import OutboxMessage
-from shop.outbox.tasks import deliver_outbox, deliver_outbox_message
+from shop.outbox.tasks import deliver_outbox, deliver_outbox_messages
 from testing.factories import CartFactory, CartItemFactory, SKUFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,14 +60,14 @@ class CountingRefusingMailServer(BaseEmailBackend):
         raise ConnectionRefusedError("the mail server is down")
 
 
-# --- The task that delivers one message ------------------------------------------------
+# --- The task that delivers one transaction's messages -----------------------------------
 
 
 def test_the_task_delivers_its_message_once_and_then_does_nothing(delivered):
     message = unqueued_message()
 
-    first = deliver_outbox_message.apply(args=[str(message.pk)]).result
-    second = deliver_outbox_message.apply(args=[str(message.pk)]).result
+    first = deliver_outbox_messages.apply(args=[[str(message.pk)]]).result
+    second = deliver_outbox_messages.apply(args=[[str(message.pk)]]).result
 
     assert (first, second) == ("delivered", "nothing to do")
     assert delivered == [{"n": 1}], "a task delivered twice must deliver once"
@@ -92,7 +92,7 @@ def test_the_task_skips_a_message_another_worker_is_delivering(delivered):
     other.start()
     try:
         assert locked.wait(30), "harness: the other worker never locked the row"
-        skipped = deliver_outbox_message.apply(args=[str(message.pk)]).result
+        skipped = deliver_outbox_messages.apply(args=[[str(message.pk)]]).result
     finally:
         release.set()
         other.join()
@@ -127,19 +127,9 @@ def test_without_a_broker_a_failing_email_is_tried_once_after_commit_then_left_t
     assert deliver_pending().delivered == 1, "the relay (cron or beat) delivers it later"
 
 
-def test_on_a_worker_a_failed_delivery_is_retried_after_the_outboxs_delay(monkeypatch):
-    """Run as a worker runs it (not eagerly, which never retries), a failed delivery asks
-    Celery to retry after the delay the outbox set: 2 s after the first failure, then 4,
-    8, ... (``delivery.retry_delay``), not at once. Nothing in the schedule is patched:
-    the countdown handed to Celery is what the test reads."""
-
-    def refuse(message_id, payload):
-        raise ConnectionRefusedError("the mail server is down")
-
-    monkeypatch.setitem(delivery.handlers, TOPIC, refuse)
-    message = unqueued_message()
-    task = deliver_outbox_message
-    args = [str(message.pk)]
+def run_as_a_worker(message_ids: list[str]) -> Retry:
+    """Run the task as a worker runs it (not eagerly, which never retries); its Retry."""
+    task, args = deliver_outbox_messages, [message_ids]
     task.push_request(
         id="1", args=args, kwargs={}, retries=0, is_eager=False, called_directly=False
     )
@@ -148,12 +138,44 @@ def test_on_a_worker_a_failed_delivery_is_retried_after_the_outboxs_delay(monkey
             task.run(*args)
     finally:
         task.pop_request()
+    return retry.value
+
+
+def refuse(message_id, payload):
+    raise ConnectionRefusedError("the mail server is down")
+
+
+def test_on_a_worker_a_failed_delivery_is_retried_after_the_outboxs_delay(monkeypatch):
+    """Run as a worker runs it, a failed delivery asks Celery to retry after the delay
+    the outbox set: 2 s after the first failure, then 4, 8, ... (``delivery.retry_delay``),
+    not at once. Nothing in the schedule is patched: the countdown handed to Celery is
+    what the test reads."""
+    monkeypatch.setitem(delivery.handlers, TOPIC, refuse)
+    message = unqueued_message()
+
+    retry = run_as_a_worker([str(message.pk)])
 
     first_delay = delivery.retry_delay(1).total_seconds()
-    assert retry.value.when == pytest.approx(first_delay, abs=0.5), (
-        f"a first failed delivery on a worker, got a retry in {retry.value.when} s, "
+    assert retry.when == pytest.approx(first_delay, abs=0.5), (
+        f"a first failed delivery on a worker, got a retry in {retry.when} s, "
         f"expected {first_delay:g} s"
     )
+
+
+def test_on_a_worker_a_retry_carries_only_the_messages_that_failed(monkeypatch, delivered):
+    """One task delivers a transaction's messages (a checkout's email and notification):
+    one that was delivered is not delivered again by the retry of another."""
+    monkeypatch.setitem(delivery.handlers, "test.refused", refuse)
+    fine = unqueued_message()
+    failing = OutboxMessage.objects.create(topic="test.refused", payload={})
+
+    retry = run_as_a_worker([str(fine.pk), str(failing.pk)])
+
+    assert retry.sig.args == ([str(failing.pk)],), (
+        f"delivered one of two messages and failed the other, got a retry of {retry.sig.args}, "
+        f"expected one of the failed message alone"
+    )
+    assert delivered == [{"n": 1}]
 
 
 # --- Queuing after the COMMIT: a broker that is down ----------------------------------------
@@ -181,7 +203,7 @@ def test_a_broker_down_at_commit_costs_neither_the_order_nor_a_500(caplog):
         f"checked out while the broker was down, got {status} {response.content[:200]!r}, "
         "expected 201: the order is placed, its messages wait in the outbox"
     )
-    assert "the outbox sweep will deliver it" in caplog.text
+    assert "the outbox sweep will deliver them" in caplog.text
     assert OutboxMessage.objects.filter(delivered_at__isnull=True).count() == 2
     assert deliver_pending().delivered == 2, "the sweep delivers what could not be queued"
 
@@ -194,10 +216,10 @@ def test_a_failed_queuing_leaves_the_callers_trace_context_as_it_was(caplog):
 
     with celery_on_broker(closed_port_broker()):
         before = trace.get_current_span()
-        queue_delivery(message_id="00000000-0000-0000-0000-000000000000")
+        queue_delivery(message_ids=["00000000-0000-0000-0000-000000000000"])
         after = trace.get_current_span()
 
-    assert "the outbox sweep will deliver it" in caplog.text, "harness: the queuing failed"
+    assert "the outbox sweep will deliver them" in caplog.text, "harness: the queuing failed"
     assert after is before, (
         f"queued a task on a broker that is down, got {after} as the current span after, "
         f"expected the caller's ({before})"
@@ -220,7 +242,7 @@ def test_celerys_delay_on_commit_is_not_robust_so_the_shop_does_not_use_it(
         pytest.raises(OperationalError),
         django_capture_on_commit_callbacks(execute=True),  # runs hooks as a COMMIT does
     ):
-        deliver_outbox_message.delay_on_commit("00000000-0000-0000-0000-000000000000")
+        deliver_outbox_messages.delay_on_commit(["00000000-0000-0000-0000-000000000000"])
 
 
 # --- The sweep and the processes ---------------------------------------------------------------
@@ -266,6 +288,7 @@ def test_without_a_broker_the_email_task_runs_inside_the_checkouts_trace(spans):
 
     finished = spans.get_finished_spans()
     [checkout] = [span for span in finished if span.name == "checkout"]
-    ran = [span for span in finished if span.name == f"run/{deliver_outbox_message.name}"]
-    assert len(ran) == 2, "one task for the email, one for the notification"
-    assert {span.context.trace_id for span in ran} == {checkout.context.trace_id}
+    ran = [span for span in finished if span.name == f"run/{deliver_outbox_messages.name}"]
+    assert len(ran) == 1, "one task for the checkout's email and notification"
+    assert ran[0].context.trace_id == checkout.context.trace_id
+    assert not OutboxMessage.objects.filter(delivered_at__isnull=True).exists()
