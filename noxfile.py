@@ -185,7 +185,7 @@ def bench(session: nox.Session) -> None:
     """Measure, print a table: ``nox -s bench -- search``. No argument lists them."""
     available = ["search", "checkout", "telemetry", "queue", "review", "kata"]  # modules in bench/
     names = [arg for arg in session.posargs if not arg.startswith("-")]
-    options = [arg for arg in session.posargs if arg.startswith("-")]  # e.g. --update-readme
+    options = [arg for arg in session.posargs if arg.startswith("-")]  # kata's --update-readme
     unknown = set(names) - set(available)
     if not names or unknown:
         session.error(f"Name a benchmark: nox -s bench -- {' | '.join(available)}")
@@ -193,7 +193,11 @@ def bench(session: nox.Session) -> None:
     for name in names:
         # bench.kata times nox's own sessions, with the nox running this one.
         session.run(
-            "python", "-m", f"bench.{name}", *options, env={"BENCH_NOX_PYTHON": sys.executable}
+            "python",
+            "-m",
+            f"bench.{name}",
+            *(options if name == "kata" else []),
+            env={"BENCH_NOX_PYTHON": sys.executable},
         )
 
 
