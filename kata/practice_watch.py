@@ -238,8 +238,14 @@ def watch(pattern: Pattern, origin: str, copy: Path) -> int:
 
     # One watcher for the session, live before the first run: a save made during a
     # run is there when it ends. It wakes every 100 ms with nothing, which is skipped.
+    # A save is answered once 20 ms pass without another change (watchfiles' step, 50 by
+    # default): an editor's writes for one save come within a few milliseconds.
     saves = watchfiles.watch(
-        copy, watch_filter=watchfiles.PythonFilter(), yield_on_timeout=True, rust_timeout=100
+        copy,
+        watch_filter=watchfiles.PythonFilter(),
+        yield_on_timeout=True,
+        rust_timeout=100,
+        step=20,
     )
     with database_url_or_throwaway():
         try:
