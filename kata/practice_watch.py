@@ -88,7 +88,14 @@ class Verdicts:
     def pytest_fixture_setup(self, fixturedef, request):
         result = yield
         if fixturedef.argname == "django_db_setup":
-            self.database_ready = True  # the runs after this one may use it as it is
+            # The runs after this one may use it as it is, if it outlives this process
+            # (not SQLite's in-memory test database, made anew by each run).
+            from django.db import connections
+
+            self.database_ready = not any(
+                c.vendor == "sqlite" and c.creation.is_in_memory_db(c.settings_dict["NAME"])
+                for c in connections.all()
+            )
         return result
 
     def pytest_collection_finish(self, session) -> None:
