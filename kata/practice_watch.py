@@ -6,12 +6,15 @@
 
 Fast after the first run, on two cores, because nothing is done twice:
 
-- one throwaway PostgreSQL for the whole session (or ``DATABASE_URL``), and
-  pytest-django's ``--reuse-db``: the test database is created and migrated by
-  the first run only (``--create-db``, so a session never inherits a stale one);
+- one throwaway PostgreSQL for the whole session (or ``DATABASE_URL``); the test
+  database is created and migrated by the first run (``--create-db``, so a session
+  never inherits a stale one), and the runs after it use it as it is
+  (``ReadyDatabase``): a save changes the learner's copy, never the schema;
 - a warm process: multiprocessing's fork server imports Django, DRF, pytest and
   the rest once (``kata/warm.py``); each run is a fresh fork of it, so the learner's copy is loaded
-  anew every time and no state leaks from one run into the next.
+  anew every time and no state leaks from one run into the next;
+- a failure's verdict is its crash line, so a failed test's traceback is not
+  formatted frame by frame (``--tb=line`` once collection is done).
 
 A save during a run is picked up when the run ends (runs are never killed
 halfway: a transactional test killed before its flush would leave rows behind).
@@ -31,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from kata import readme_blocks
+from kata import manifest, readme_blocks
 from kata.manifest import Pattern
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,24 +45,68 @@ BLOCK = "watch-timing"  # the top README's block of measured timings (kata/readm
 # --- One run, in a fork of the warm process -----------------------------------------------------
 
 
+class ReadyDatabase:
+    """The test database as the session's first run left it: created, migrated, kept.
+
+    pytest-django's documented way to use a test database that is already there is
+    to override ``django_db_setup``; this does, for the runs after the first, so
+    that no run migrates again (a third of a second with nothing to apply). The
+    name is the one pytest-django's own set-up gives it (suffixes included).
+    """
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(self, django_db_modify_db_settings) -> None:
+        from django.db import connections
+
+        for connection in connections.all():
+            connection.close()
+            connection.settings_dict["NAME"] = connection.creation._get_test_db_name()
+
+
 class Verdicts:
     """A pytest plugin noting each test's outcome and its first line of failure.
 
-    It answers as soon as the last test is done: pytest's own cleanup after that
-    (a garbage collection or two) is no part of the learner's wait.
+    It answers as soon as every test has its verdict: what pytest does after that (the
+    last test's teardown, a flush for a transactional one; a garbage collection or two)
+    is no part of the learner's wait. It cannot change the verdict (a teardown failing
+    after the call's verdict is not one), and the next run starts after it has ended.
     """
 
-    def __init__(self, answer) -> None:
+    def __init__(self, answer, database_ready: bool) -> None:
         self.answer = answer
+        self.answered = False
+        self.database_ready = database_ready
         self.tests: list[dict] = []
         self.broken: list[str] = []  # collection errors: the copy does not import
         self.written_order: dict[str, int] = {}
+
+    def pytest_configure(self, config) -> None:
+        if self.database_ready:  # registered last, so its django_db_setup is the one used
+            config.pluginmanager.register(ReadyDatabase(), "kata-ready-database")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        result = yield
+        if fixturedef.argname == "django_db_setup":
+            # The runs after this one may use it as it is, if it outlives this process
+            # (not SQLite's in-memory test database, made anew by each run).
+            from django.db import connections
+
+            self.database_ready = not any(
+                c.vendor == "sqlite" and c.creation.is_in_memory_db(c.settings_dict["NAME"])
+                for c in connections.all()
+            )
+        return result
 
     def pytest_collection_finish(self, session) -> None:
         # The first failure in the order the tests are written, not the order they ran
         # (pytest-django runs transactional tests last).
         located = sorted(session.items, key=lambda item: (item.location[0], item.location[1] or 0))
         self.written_order = {item.nodeid: n for n, item in enumerate(located)}
+        # A failure's verdict is its crash line (report.longrepr.reprcrash), found whatever
+        # the traceback's style; "line" spares formatting each frame with its source. Set
+        # after collection: a copy that does not load still shows its short traceback.
+        session.config.option.tbstyle = "line"
 
     def pytest_collectreport(self, report) -> None:
         if report.failed:
@@ -75,15 +122,25 @@ class Verdicts:
             self.tests.append(
                 {"id": report.nodeid, "passed": report.passed, "message": message, "where": where}
             )
+            if len(self.tests) == len(self.written_order) and not self.broken:
+                self.send()
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:
+        self.send()  # if not yet: a copy that does not load, a test skipped, no test at all
+
+    def send(self) -> None:
+        if self.answered:
+            return
+        self.answered = True
         self.tests.sort(key=lambda t: self.written_order.get(t["id"], len(self.written_order)))
-        self.answer.send({"tests": self.tests, "broken": self.broken})
+        self.answer.send(
+            {"tests": self.tests, "broken": self.broken, "database": self.database_ready}
+        )
         self.answer.close()
 
 
-def run_once(folder: str, origin: str, first: bool, answer) -> None:
+def run_once(folder: str, origin: str, database_ready: bool, answer) -> None:
     """The fork's work: the pattern's tests on the copy, quietly; the verdicts down ``answer``."""
     os.chdir(REPO)
     os.environ["KATA_PRACTICE"] = "1"
@@ -92,9 +149,9 @@ def run_once(folder: str, origin: str, first: bool, answer) -> None:
     os.dup2(devnull, 2)
     args = [
         f"patterns/{folder}", "-m", origin, "--runxfail", "-q", "-p", "no:randomly",
-        "--reuse-db", *(["--create-db"] if first else []),
+        "--reuse-db", *([] if database_ready else ["--create-db"]),
     ]  # fmt: skip
-    pytest.main(args, plugins=[Verdicts(answer)])
+    pytest.main(args, plugins=[Verdicts(answer, database_ready)])
 
 
 class WarmRunner:
@@ -104,6 +161,7 @@ class WarmRunner:
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["kata.warm"])
         self.runs = 0
+        self.database_ready = False  # until a run has created and migrated the test database
         self.previous = None
 
     def run(self, folder: str, origin: str) -> dict:
@@ -111,7 +169,7 @@ class WarmRunner:
             self.previous.join()  # its cleanup, after its answer: done long before a save, mostly
         receive, send = self.context.Pipe(duplex=False)
         child = self.context.Process(
-            target=run_once, args=(folder, origin, self.runs == 0, send), daemon=True
+            target=run_once, args=(folder, origin, self.database_ready, send), daemon=True
         )
         child.start()
         send.close()
@@ -121,6 +179,7 @@ class WarmRunner:
             result = {"tests": [], "broken": ["the test run ended without a verdict"]}
         self.previous = child
         self.runs += 1
+        self.database_ready = result.get("database", self.database_ready)
         return result
 
 
@@ -186,8 +245,14 @@ def watch(pattern: Pattern, origin: str, copy: Path) -> int:
 
     # One watcher for the session, live before the first run: a save made during a
     # run is there when it ends. It wakes every 100 ms with nothing, which is skipped.
+    # A save is answered once 20 ms pass without another change (watchfiles' step, 50 by
+    # default): an editor's writes for one save come within a few milliseconds.
     saves = watchfiles.watch(
-        copy, watch_filter=watchfiles.PythonFilter(), yield_on_timeout=True, rust_timeout=100
+        copy,
+        watch_filter=watchfiles.PythonFilter(),
+        yield_on_timeout=True,
+        rust_timeout=100,
+        step=20,
     )
     with database_url_or_throwaway():
         try:
@@ -214,11 +279,23 @@ class Verdict:
 
 
 class WatchSession:
-    """``python -m kata.practice NN --watch`` in a subprocess, read verdict by verdict."""
+    """``python -m kata.practice NN --watch`` in a subprocess, read verdict by verdict.
 
-    def __init__(self, number: str, practice_dir: Path, origin: str = "naive") -> None:
+    Its database is ``database_url`` if given (a server already running, under a name of
+    the session's own), else a throwaway server of its own, as a learner's session has.
+    """
+
+    def __init__(
+        self,
+        number: str,
+        practice_dir: Path,
+        origin: str = "naive",
+        database_url: str | None = None,
+    ) -> None:
         env = {**os.environ, "KATA_PRACTICE_DIR": str(practice_dir), "PYTHONUNBUFFERED": "1"}
-        env.pop("DATABASE_URL", None)  # its own server: its test database must not take ours
+        env.pop("DATABASE_URL", None)  # never the caller's: its test database would take ours
+        if database_url:
+            env["DATABASE_URL"] = database_url
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kata.practice", number, "--watch", "--from", origin],
             cwd=REPO,
@@ -282,6 +359,17 @@ def measure(pattern: Pattern, saves: int = 5) -> tuple[Verdict, list[Verdict]]:
         finally:
             session.stop()
     return first, later
+
+
+def time_saves(pattern: str = "08", saves: int = 3) -> list[float]:
+    """Seconds from each save to its verdict, in a watch session on a fresh copy of the pattern's
+    naive code, with a throwaway PostgreSQL of its own, as a learner's (``measure``); the first
+    run, which sets up the test database, is not one of them. For ``nox -s bench -- kata``."""
+    found = manifest.pattern(pattern)
+    if found is None:
+        raise ValueError(f"no pattern {pattern!r}")
+    _, later = measure(found, saves)
+    return [verdict.seconds for verdict in later]
 
 
 def timing_table(number: str, first: Verdict, later: list[Verdict]) -> str:

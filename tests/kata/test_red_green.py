@@ -11,7 +11,11 @@ import pytest
 
 from kata.variants import Fails, Holds, Kata
 
+# The inner session's own configuration: the markers the variants use, and, as pyproject.toml's
+# addopts, without the plugins no test uses (importing schemathesis's costs the first inner
+# session of a run a second or more).
 INI = """[pytest]
+addopts = -p no:schemathesis -p no:anyio
 markers =
     naive: naive
     article: article

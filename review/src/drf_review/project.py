@@ -77,10 +77,10 @@ class Module:
     def location(self) -> Path:
         return self.place or self.path
 
-    @cached_property
+    @property
     def nodes(self) -> list[ast.AST]:
-        """Every node of the tree, walked once."""
-        return list(ast.walk(self.tree)) if self.tree is not None else []
+        """Every node of the tree, walked once (by its source, shared between checks)."""
+        return self.source.nodes
 
     def mentions(self, *words: str) -> bool:
         """A cheap test before a walk: does the text contain any of ``words``?"""

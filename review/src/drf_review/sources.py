@@ -4,6 +4,10 @@ A file that does not parse is a finding, never a crash: a syntax error, NUL byte
 (a binary file), text that is not in its declared encoding (UTF-8 unless a PEP 263
 cookie says otherwise), or code nested too deeply for the parser. An empty file is
 valid Python (an ``__init__.py``) and has nothing to say.
+
+A text is parsed once per process: the same path with the same text gives the same
+``Source``, shared, and never changed by the rules (the kata checks the repository three
+times in one process, its variants standing in for different files each time).
 """
 
 import ast
@@ -11,6 +15,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)  # PEP 263
@@ -28,6 +33,11 @@ class Source:
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    @cached_property
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the tree, walked once."""
+        return list(ast.walk(self.tree)) if self.tree is not None else []
 
 
 def read(path: Path, data: bytes | None = None) -> Source:
@@ -58,6 +68,7 @@ def read(path: Path, data: bytes | None = None) -> Source:
     return parse(path, text)
 
 
+@lru_cache(maxsize=4096)
 def parse(path: Path, text: str) -> Source:
     try:
         tree = ast.parse(text, filename=str(path))
