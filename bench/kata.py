@@ -103,8 +103,9 @@ def fresh_clone(into: Path) -> Path:
 
 def measure(wait: Wait, runs: int) -> list[float]:
     if not wait.cold:
-        session = wait.command[: wait.command.index("-s") + 2]
-        run([*session, "--install-only"], REPO)  # its environment built, not counted
+        after_session = wait.command.index("-s") + 2
+        install_only = [*wait.command[:after_session], "--install-only"]
+        run([*install_only, *wait.command[after_session:]], REPO)  # not counted
         return [wait.measure(wait.command, REPO) for _ in range(runs)]
     seconds = []
     for _ in range(runs):
