@@ -30,20 +30,14 @@ def install() -> None:
 def fixture_teardown(test_case: TransactionTestCase) -> None:
     if test_case.available_apps is not None or test_case.serialized_rollback:
         return djangos_fixture_teardown(test_case)  # subsets and rollbacks: Django's own rules
-    for alias in test_case._databases_names(include_mirrors=False):
-        if not empty_quickly(alias):
-            full_flush(test_case, alias)
-
-
-def full_flush(test_case: TransactionTestCase, alias: str) -> None:
-    only_this = test_case._databases_names
-    test_case._databases_names = lambda include_mirrors=True: [alias]
-    try:
-        djangos_fixture_teardown(test_case)
-    finally:
-        test_case._databases_names = only_this
-    if connections[alias].vendor == "postgresql":
-        reference_checksums[alias] = reference_checksum(alias)
+    aliases = test_case._databases_names(include_mirrors=False)
+    if all(empty_quickly(alias) for alias in aliases):
+        return None
+    djangos_fixture_teardown(test_case)  # a database already emptied is flushed again: harmless
+    for alias in aliases:
+        if connections[alias].vendor == "postgresql":
+            reference_checksums[alias] = reference_checksum(alias)
+    return None
 
 
 def empty_quickly(alias: str) -> bool:
